@@ -1,0 +1,78 @@
+#include "common.hpp"
+
+#include <cstdlib>
+#include <date/date.h>
+#include <fmt/format.h>
+#include <sstream>
+
+#include "stockpile/error.hpp"
+
+namespace stockpile::cli {
+
+Globals& globals() {
+  static Globals g;
+  return g;
+}
+
+std::string ledger_path() {
+  if (!globals().db.empty()) return globals().db;
+  if (const char* env = std::getenv("STOCKPILE_DB"); env && *env) return env;
+  return "stockpile.db";
+}
+
+OpenOptions open_options() {
+  OpenOptions o;
+  // STOCKPILE_NOW fixes the recording clock, so golden tests and reproducible demos print
+  // the same timestamps every run.
+  if (const char* now = std::getenv("STOCKPILE_NOW"); now && *now) {
+    std::istringstream in(now);
+    std::chrono::sys_seconds t;
+    in >> date::parse("%FT%TZ", t);
+    if (in.fail()) {
+      throw InvalidInput("STOCKPILE_NOW", now, "expected a UTC time like 2026-11-22T08:00:00Z");
+    }
+    o.clock = [t] { return t; };
+  }
+  return o;
+}
+
+Ledger open_ledger() { return Ledger::open(ledger_path(), open_options()); }
+
+OutputFormat output_format() { return parse_output_format(globals().format); }
+
+void print(const Table& table) {
+  fmt::print("{}", render(table, output_format(), RenderOptions{.csv_bom = globals().bom}));
+}
+
+namespace {
+std::string render_cell_text(const Cell& c) {
+  switch (c.kind) {
+  case CellKind::Bool: return c.text == "true" ? "yes" : "no";
+  case CellKind::Null: return "";
+  default: return c.text;
+  }
+}
+} // namespace
+
+void print_record(const Table& table) {
+  if (output_format() != OutputFormat::Table) {
+    print(table);
+    return;
+  }
+  Table vertical({Column{"field", "", false}, Column{"value", "", false}});
+  for (const auto& row : table.rows()) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const auto& c = table.columns()[i];
+      Cell v = row[i];
+      if (v.kind != CellKind::Text) v = Cell::str(render_cell_text(v));
+      vertical.add_row({Cell::str(c.title.empty() ? c.name : c.title), v});
+    }
+  }
+  fmt::print("{}", render(vertical, OutputFormat::Table));
+}
+
+void say(const std::string& line) {
+  if (output_format() == OutputFormat::Table) fmt::print("{}\n", line);
+}
+
+} // namespace stockpile::cli

@@ -1,0 +1,47 @@
+// What every command group shares: the global options, opening the ledger, printing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+
+#include "stockpile/ledger.hpp"
+#include "stockpile/table.hpp"
+
+namespace stockpile::cli {
+
+struct Globals {
+  std::string db;             // --db, else STOCKPILE_DB, else ./stockpile.db
+  std::string format = "table";
+  bool bom = false;           // --bom: CSV output starts with a byte-order mark
+};
+
+Globals& globals();
+
+[[nodiscard]] std::string ledger_path();
+[[nodiscard]] OpenOptions open_options();
+[[nodiscard]] Ledger open_ledger();
+[[nodiscard]] OutputFormat output_format();
+
+// Prints a listing in the chosen --format.
+void print(const Table& table);
+// Prints one record: vertically ("field  value" lines) as a table, else like print().
+void print_record(const Table& table);
+// A confirmation for a write, shown only in table format (json/csv print the record instead).
+void say(const std::string& line);
+
+// Tables for the reference data (cli/tables.cpp).
+[[nodiscard]] Table material_table(const std::vector<Material>& materials);
+[[nodiscard]] Table org_table(const std::vector<Organisation>& orgs);
+[[nodiscard]] Table depot_table(const Ledger& ledger, const std::vector<Depot>& depots);
+[[nodiscard]] Table custodian_table(const std::vector<Custodian>& custodians);
+
+// Registers each command group (one file each).
+void setup_init(CLI::App& app);
+void setup_material(CLI::App& app);
+void setup_org(CLI::App& app);
+void setup_depot(CLI::App& app);
+void setup_custodian(CLI::App& app);
+void setup_audit(CLI::App& app);
+
+} // namespace stockpile::cli

@@ -1,0 +1,96 @@
+// stockpile — the command line. It parses, calls the library, prints; every error is caught
+// here, printed as one line "stockpile: error: ..." and turned into the exit code its kind
+// carries (1 data or rule, 2 usage, 3 integrity, 4 storage).
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "common.hpp"
+#include "stockpile/error.hpp"
+#include "stockpile/version.hpp"
+
+namespace {
+
+int fail(const std::string& message, int code) {
+  fmt::print(stderr, "stockpile: error: {}\n", message);
+  return code;
+}
+
+// CLI11 reports "A subcommand is required" for `stockpile material lst`; a keeper needs to
+// hear which word was wrong and what the choices are.
+std::string missing_command_message(const CLI::App& app) {
+  std::vector<const CLI::App*> chain{&app};
+  for (;;) {
+    auto used = chain.back()->get_subcommands();
+    if (used.empty()) break;
+    chain.push_back(used.front());
+  }
+  const CLI::App* deepest = chain.back();
+  std::string choices;
+  for (const auto* sub : deepest->get_subcommands({})) {
+    choices += (choices.empty() ? "" : ", ") + sub->get_name();
+  }
+  if (choices.empty()) return {};
+  const std::string where = deepest == &app ? "stockpile" : "stockpile " + deepest->get_name();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    auto rest = (*it)->remaining();
+    if (!rest.empty()) {
+      return fmt::format("{} \"{}\": unknown command; expected one of: {}", where, rest.front(),
+                         choices);
+    }
+  }
+  return fmt::format("{}: a command is required; expected one of: {}", where, choices);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  using namespace stockpile;
+  CLI::App app{"stockpile — the ledger of an emergency material reserve (应急物资储备台账)",
+               "stockpile"};
+  app.set_version_flag("--version", std::string("stockpile ") + STOCKPILE_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(); // global options may come after the command too
+  auto& g = cli::globals();
+  app.add_option("--db", g.db, "Ledger file (default: $STOCKPILE_DB, else ./stockpile.db)");
+  app.add_option("--format", g.format, "Output: table, json or csv")
+      ->check(CLI::IsMember({"table", "json", "csv"}));
+  app.add_flag("--bom", g.bom, "Start CSV output with a byte-order mark (for Excel)");
+
+  cli::setup_init(app);
+  cli::setup_material(app);
+  cli::setup_org(app);
+  cli::setup_depot(app);
+  cli::setup_custodian(app);
+  cli::setup_audit(app);
+
+  try {
+    app.parse(argc, argv);
+    return 0;
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      if (auto missing = missing_command_message(app); !missing.empty()) return fail(missing, 2);
+    }
+    return fail(fmt::format("{} (see stockpile --help)", e.what()), 2);
+  } catch (const ImportError& e) {
+    // An import lists every bad row, one line each.
+    for (const auto& row : e.errors()) {
+      fmt::print(stderr, "stockpile: error: {}:{}: {}\n", e.source(), row.line, row.message);
+    }
+    if (e.errors().size() > 1) {
+      fmt::print(stderr, "stockpile: error: {}: {} errors; nothing was written\n", e.source(),
+                 e.errors().size());
+    }
+    return e.exit_code();
+  } catch (const Error& e) {
+    return fail(e.what(), e.exit_code());
+  } catch (const std::exception& e) {
+    return fail(fmt::format("internal error: {}", e.what()), 70);
+  }
+}

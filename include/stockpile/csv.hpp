@@ -1,0 +1,74 @@
+// CSV (RFC 4180): how material lists, stocktake counts (盘点表) and reports travel between a
+// depot's terminal and a spreadsheet. Reading collects every bad row instead of stopping at
+// the first, so a keeper fixes a file in one pass; writing quotes what needs quoting and
+// defuses cells a spreadsheet would run as formulas.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stockpile {
+
+// One record; `line` is the 1-based physical line where it starts (a quoted field may carry
+// line breaks, so a record can span several lines).
+struct CsvRecord {
+  std::size_t line = 0;
+  std::vector<std::string> fields;
+};
+
+struct CsvError {
+  std::size_t line = 0;
+  std::string message;
+};
+
+struct CsvDocument {
+  std::vector<CsvRecord> records;
+  std::vector<CsvError> errors; // in line order
+};
+
+// Parses RFC 4180 text. A leading UTF-8 BOM is dropped; CRLF, LF and a lone CR all end a
+// line; blank lines (empty or only spaces and tabs) are skipped. A bad record (broken quoting,
+// NUL byte, invalid UTF-8) becomes one CsvError and is left out of `records`; parsing resumes
+// at the next line end. Never throws for bad content.
+[[nodiscard]] CsvDocument parse_csv(std::string_view text);
+
+// A CSV file whose first record names its columns.
+struct CsvTable {
+  std::vector<std::string> header; // as written in the file, trimmed of spaces and tabs
+  std::vector<CsvRecord> rows;     // only rows with as many fields as the header
+  std::vector<CsvError> errors;    // parse errors, header errors and ragged rows, by line
+  bool header_ok = false;          // a header was read and has every required column, no
+                                   // unknown or duplicate one: the rows can be trusted
+
+  // Index of the column called `name` (ASCII case-insensitive), if the header has it.
+  [[nodiscard]] std::optional<std::size_t> column(std::string_view name) const;
+};
+
+// Parses `text` and checks its header: every required column present, nothing outside
+// required + optional, no column twice. Names match ASCII case-insensitively.
+[[nodiscard]] CsvTable read_csv_table(std::string_view text,
+                                      std::span<const std::string_view> required_columns,
+                                      std::span<const std::string_view> optional_columns);
+
+// The whole file as bytes. Throws StorageError "cannot read FILE: reason".
+[[nodiscard]] std::string read_file(const std::filesystem::path& path);
+
+// One text field, quoted if it holds a comma, quote, CR or LF, or starts or ends with a space
+// or tab. With `neutralise_formulas`, a value starting with = + - @ tab or CR gets a leading
+// ' so that a spreadsheet shows it instead of evaluating it (CSV formula injection).
+[[nodiscard]] std::string csv_field(std::string_view value, bool neutralise_formulas = true);
+
+// A number already formatted as an exact decimal ("-5", "2.500"), written unchanged. Text that
+// is not such a number goes through csv_field instead, so it can never smuggle a formula.
+[[nodiscard]] std::string csv_number(std::string_view already_formatted_number);
+
+// Already-encoded fields joined by commas, ending in CRLF. A record of one empty field is
+// written as "" so that it does not read back as a blank line.
+[[nodiscard]] std::string csv_line(std::span<const std::string> fields);
+
+} // namespace stockpile

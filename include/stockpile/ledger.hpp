@@ -1,0 +1,108 @@
+// Ledger (台账): one SQLite file holding the reference data (materials, organisations, depots,
+// custodians) and, append-only, every movement of the reserve. This facade is how a program
+// works with a ledger without the CLI; every write is one transaction, all of it or none.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "stockpile/codes.hpp"
+#include "stockpile/custodian.hpp"
+#include "stockpile/depot.hpp"
+#include "stockpile/material.hpp"
+#include "stockpile/organisation.hpp"
+
+namespace stockpile {
+
+// The time a write is recorded at. Tests and golden files fix it; programs leave it empty to
+// use the system clock.
+using Clock = std::function<std::chrono::sys_seconds()>;
+
+struct OpenOptions {
+  Clock clock;                  // empty: the system clock (UTC)
+  int busy_timeout_ms = 10'000; // how long a writer waits for another writer before failing
+  bool synchronous_full = true; // fsync on every commit: a power cut loses nothing committed
+};
+
+class Ledger {
+public:
+  // Creates a new ledger file, or opens and migrates an existing one (stockpile init).
+  [[nodiscard]] static Ledger create(const std::filesystem::path& file, OpenOptions options = {});
+  // Opens an existing ledger; a missing file is a StorageError (a typo must not create one).
+  [[nodiscard]] static Ledger open(const std::filesystem::path& file, OpenOptions options = {});
+
+  Ledger(Ledger&&) noexcept;
+  Ledger& operator=(Ledger&&) noexcept;
+  ~Ledger();
+
+  [[nodiscard]] int schema_version() const;
+  [[nodiscard]] static int latest_schema_version() noexcept;
+  [[nodiscard]] const std::filesystem::path& path() const noexcept;
+
+  // ---- materials (物资目录) ----
+  Material add_material(Material material);
+  // All or nothing: one bad material and none are added (throws ImportError listing each).
+  std::vector<Material> add_materials(std::vector<Material> materials,
+                                      std::string_view source = "materials");
+  // Imports a catalog CSV (see parse_material_csv): every bad row is listed at once, with its
+  // line, and nothing is written if any row is bad (duplicates and existing codes included).
+  std::vector<Material> import_materials(std::string_view csv_text, std::string_view source);
+  // Appends a revision; the unit cannot change because history is counted in it.
+  Material edit_material(Material material);
+  [[nodiscard]] std::optional<Material> find_material(const MaterialCode& code) const;
+  [[nodiscard]] Material material(const MaterialCode& code) const; // throws NotFound
+  [[nodiscard]] std::vector<Material> materials() const;
+  [[nodiscard]] std::vector<Material> material_history(const MaterialCode& code) const;
+
+  // ---- organisations (单位) ----
+  void add_organisation(const Organisation& org);
+  // CSV columns code, name, level (city|district|enterprise), parent; parents may come
+  // earlier in the same file. All or nothing; returns how many were added.
+  std::size_t import_organisations(std::string_view csv_text, std::string_view source);
+  [[nodiscard]] Organisation organisation(const OrgCode& code) const; // throws NotFound
+  [[nodiscard]] std::vector<Organisation> organisations() const;
+  // The organisation and every organisation below it (a city's districts and enterprises).
+  [[nodiscard]] std::vector<OrgCode> organisation_subtree(const OrgCode& code) const;
+
+  // ---- depots (储备库) ----
+  void add_depot(const Depot& depot);
+  // CSV columns code, name, org, address. All or nothing.
+  std::size_t import_depots(std::string_view csv_text, std::string_view source);
+  [[nodiscard]] Depot depot(const DepotCode& code) const; // throws NotFound
+  [[nodiscard]] std::vector<Depot> depots() const;
+
+  // ---- custodians (保管员、责任人) ----
+  // Adds the custodian with the depot assignments it lists.
+  void add_custodian(const Custodian& custodian);
+  // CSV columns id, name, phone, roles (comma-separated), depots (separated by ';'). All or
+  // nothing.
+  std::size_t import_custodians(std::string_view csv_text, std::string_view source);
+  [[nodiscard]] Custodian custodian(const CustodianId& id) const; // throws NotFound
+  [[nodiscard]] std::vector<Custodian> custodians() const;
+  void assign(const CustodianId& custodian, const DepotCode& depot);
+
+  struct Impl;
+
+private:
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// A material read from a catalog file, with the line it starts on.
+struct MaterialRow {
+  std::size_t line;
+  Material material;
+};
+
+// Reads a material catalog CSV (RFC 4180, UTF-8 with or without BOM). Columns: code, name,
+// unit (required); specification, gb_code, category, shelf_life, hazards, recoverable,
+// lot_tracked, decimals (optional, in any order). Throws ImportError listing every bad row.
+[[nodiscard]] std::vector<MaterialRow> parse_material_csv(std::string_view text,
+                                                          std::string_view source);
+
+} // namespace stockpile

@@ -1,0 +1,444 @@
+#include "stockpile/csv.hpp"
+
+#include "stockpile/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <memory>
+#include <system_error>
+
+namespace stockpile {
+namespace {
+
+constexpr std::size_t npos = std::string_view::npos;
+
+[[nodiscard]] unsigned char byte(char c) noexcept { return static_cast<unsigned char>(c); }
+
+// Offset of the first byte that does not start a well-formed UTF-8 sequence (no overlongs,
+// no surrogates, nothing above U+10FFFF), or npos. Private on purpose: the CSV reader must
+// not depend on when another component's validator lands.
+[[nodiscard]] std::size_t first_invalid_utf8(std::string_view s) noexcept {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char b0 = byte(s[i]);
+    if (b0 < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xBF;
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      len = 2;
+    } else if (b0 == 0xE0) {
+      len = 3;
+      lo = 0xA0; // below is overlong
+    } else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) {
+      len = 3;
+    } else if (b0 == 0xED) {
+      len = 3;
+      hi = 0x9F; // above are UTF-16 surrogates
+    } else if (b0 == 0xF0) {
+      len = 4;
+      lo = 0x90; // below is overlong
+    } else if (b0 >= 0xF1 && b0 <= 0xF3) {
+      len = 4;
+    } else if (b0 == 0xF4) {
+      len = 4;
+      hi = 0x8F; // above is beyond U+10FFFF
+    } else {
+      return i;
+    }
+    if (s.size() - i < len) {
+      return i;
+    }
+    const unsigned char b1 = byte(s[i + 1]);
+    if (b1 < lo || b1 > hi) {
+      return i;
+    }
+    for (std::size_t k = 2; k < len; ++k) {
+      if ((byte(s[i + k]) & 0xC0U) != 0x80U) {
+        return i;
+      }
+    }
+    i += len;
+  }
+  return npos;
+}
+
+[[nodiscard]] bool is_blank(char c) noexcept { return c == ' ' || c == '\t'; }
+
+[[nodiscard]] char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return ascii_lower(x) == ascii_lower(y);
+         });
+}
+
+[[nodiscard]] std::string_view trim_blanks(std::string_view s) noexcept {
+  while (!s.empty() && is_blank(s.front())) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && is_blank(s.back())) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+class Parser {
+public:
+  explicit Parser(std::string_view text) : s_(text) {
+    if (s_.substr(0, 3) == "\xEF\xBB\xBF") {
+      s_.remove_prefix(3);
+    }
+  }
+
+  CsvDocument run() {
+    while (i_ < s_.size()) {
+      if (skip_blank_line()) {
+        continue;
+      }
+      parse_record();
+    }
+    return std::move(doc_);
+  }
+
+private:
+  [[nodiscard]] bool at_line_end() const noexcept {
+    return i_ < s_.size() && (s_[i_] == '\n' || s_[i_] == '\r');
+  }
+
+  // Consumes one line end (CRLF, LF or CR) if there is one.
+  void consume_line_end() noexcept {
+    if (!at_line_end()) {
+      return;
+    }
+    if (s_[i_] == '\r' && i_ + 1 < s_.size() && s_[i_ + 1] == '\n') {
+      ++i_;
+    }
+    ++i_;
+    ++line_;
+  }
+
+  bool skip_blank_line() noexcept {
+    std::size_t j = i_;
+    while (j < s_.size() && is_blank(s_[j])) {
+      ++j;
+    }
+    if (j < s_.size() && s_[j] != '\n' && s_[j] != '\r') {
+      return false;
+    }
+    i_ = j;
+    consume_line_end();
+    return true;
+  }
+
+  // After a structural error: drop the rest of the physical line and carry on after it.
+  void resync() noexcept {
+    while (i_ < s_.size() && !at_line_end()) {
+      ++i_;
+    }
+    consume_line_end();
+  }
+
+  void fail(std::size_t line, std::string message) {
+    doc_.errors.push_back(CsvError{line, std::move(message)});
+  }
+
+  // Physical line of offset `at` inside a record that started at `begin` on `begin_line`.
+  [[nodiscard]] std::size_t line_of(std::size_t begin, std::size_t begin_line,
+                                    std::size_t at) const noexcept {
+    std::size_t line = begin_line;
+    for (std::size_t k = begin; k < at; ++k) {
+      if (s_[k] == '\n' || (s_[k] == '\r' && (k + 1 >= s_.size() || s_[k + 1] != '\n'))) {
+        ++line;
+      }
+    }
+    return line;
+  }
+
+  void parse_record() {
+    const std::size_t record_line = line_;
+    const std::size_t begin = i_;
+    CsvRecord record{record_line, {}};
+    for (;;) {
+      std::string field;
+      if (i_ < s_.size() && s_[i_] == '"') {
+        if (!quoted_field(field)) {
+          return;
+        }
+      } else if (!unquoted_field(field)) {
+        return;
+      }
+      record.fields.push_back(std::move(field));
+      if (i_ < s_.size() && s_[i_] == ',') {
+        ++i_;
+        continue;
+      }
+      break; // line end or end of text
+    }
+    const std::size_t end = i_;
+    consume_line_end();
+
+    const std::string_view raw = s_.substr(begin, end - begin);
+    if (const std::size_t nul = raw.find('\0'); nul != npos) {
+      fail(line_of(begin, record_line, begin + nul), "NUL byte");
+      return;
+    }
+    if (const std::size_t bad = first_invalid_utf8(raw); bad != npos) {
+      fail(line_of(begin, record_line, begin + bad), "invalid UTF-8");
+      return;
+    }
+    doc_.records.push_back(std::move(record));
+  }
+
+  // At an opening quote. Returns false (error recorded, input resynced) on bad quoting.
+  bool quoted_field(std::string& field) {
+    const std::size_t quote_line = line_;
+    ++i_;
+    for (;;) {
+      if (i_ >= s_.size()) {
+        fail(quote_line, "unterminated quoted field");
+        return false;
+      }
+      const char c = s_[i_];
+      if (c == '"') {
+        if (i_ + 1 < s_.size() && s_[i_ + 1] == '"') {
+          field += '"';
+          i_ += 2;
+          continue;
+        }
+        ++i_;
+        break;
+      }
+      if (c == '\r' || c == '\n') {
+        // Kept as written (CRLF stays CRLF); the line count moves on.
+        const std::size_t from = i_;
+        consume_line_end();
+        field.append(s_.substr(from, i_ - from));
+        continue;
+      }
+      field += c;
+      ++i_;
+    }
+    if (i_ < s_.size() && s_[i_] != ',' && !at_line_end()) {
+      fail(line_, "unexpected character after closing quote");
+      resync();
+      return false;
+    }
+    return true;
+  }
+
+  bool unquoted_field(std::string& field) {
+    const std::size_t from = i_;
+    while (i_ < s_.size() && s_[i_] != ',' && !at_line_end()) {
+      if (s_[i_] == '"') {
+        fail(line_, "quote inside an unquoted field");
+        resync();
+        return false;
+      }
+      ++i_;
+    }
+    field.assign(s_.substr(from, i_ - from));
+    return true;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+  std::size_t line_ = 1;
+  CsvDocument doc_;
+};
+
+[[nodiscard]] bool is_formula_start(char c) noexcept {
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+// -?digits(.digits)? : what the ledger's exact decimals look like.
+[[nodiscard]] bool is_plain_decimal(std::string_view s) noexcept {
+  if (!s.empty() && s.front() == '-') {
+    s.remove_prefix(1);
+  }
+  const auto digits = [&s]() {
+    std::size_t n = 0;
+    while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+      ++n;
+    }
+    s.remove_prefix(n);
+    return n;
+  };
+  if (digits() == 0) {
+    return false;
+  }
+  if (s.empty()) {
+    return true;
+  }
+  if (s.front() != '.') {
+    return false;
+  }
+  s.remove_prefix(1);
+  return digits() > 0 && s.empty();
+}
+
+} // namespace
+
+CsvDocument parse_csv(std::string_view text) { return Parser(text).run(); }
+
+std::optional<std::size_t> CsvTable::column(std::string_view name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (iequals(header[i], name)) {
+      return i;
+    }
+  }
+  return std::nullopt;
+}
+
+CsvTable read_csv_table(std::string_view text, std::span<const std::string_view> required_columns,
+                        std::span<const std::string_view> optional_columns) {
+  CsvDocument doc = parse_csv(text);
+  CsvTable table;
+  table.errors = std::move(doc.errors);
+
+  if (doc.records.empty()) {
+    if (table.errors.empty()) {
+      table.errors.push_back(CsvError{1, "empty file: expected a header line"});
+    }
+    return table; // otherwise the header line itself was bad and is already reported
+  }
+  // If the first error comes before the first good record, that error ate the header; the
+  // next good record is data, and reading it as a header would only add noise.
+  if (!table.errors.empty() && table.errors.front().line < doc.records.front().line) {
+    return table;
+  }
+
+  const CsvRecord& head = doc.records.front();
+  const std::size_t header_line = head.line;
+  for (const std::string& name : head.fields) {
+    table.header.emplace_back(trim_blanks(name));
+  }
+
+  const auto is_known = [&](std::string_view name) {
+    const auto match = [name](std::string_view c) { return iequals(c, name); };
+    return std::any_of(required_columns.begin(), required_columns.end(), match) ||
+           std::any_of(optional_columns.begin(), optional_columns.end(), match);
+  };
+  std::string expected;
+  for (const auto list : {required_columns, optional_columns}) {
+    for (const std::string_view name : list) {
+      expected += expected.empty() ? "" : ", ";
+      expected += name;
+    }
+  }
+
+  for (const std::string_view name : required_columns) {
+    if (!table.column(name)) {
+      table.errors.push_back(
+          CsvError{header_line, fmt::format("missing column {}", stockpile::quote(name))});
+    }
+  }
+  for (std::size_t i = 0; i < table.header.size(); ++i) {
+    const std::string& name = table.header[i];
+    if (!is_known(name)) {
+      table.errors.push_back(
+          CsvError{header_line, fmt::format("unknown column {}; expected one of: {}",
+                                            stockpile::quote(name), expected)});
+    } else if (table.column(name) != i) {
+      table.errors.push_back(
+          CsvError{header_line, fmt::format("duplicate column {}", stockpile::quote(name))});
+    }
+  }
+
+  table.header_ok = std::none_of(table.errors.begin(), table.errors.end(),
+                                 [&](const CsvError& e) { return e.line <= header_line; });
+  const std::size_t width = table.header.size();
+  for (std::size_t r = 1; r < doc.records.size(); ++r) {
+    CsvRecord& row = doc.records[r];
+    if (row.fields.size() != width) {
+      table.errors.push_back(CsvError{
+          row.line, fmt::format("expected {} fields, found {}", width, row.fields.size())});
+      continue;
+    }
+    table.rows.push_back(std::move(row));
+  }
+
+  std::stable_sort(table.errors.begin(), table.errors.end(),
+                   [](const CsvError& a, const CsvError& b) { return a.line < b.line; });
+  return table;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  const auto fail = [&path](int err) {
+    return StorageError(fmt::format("cannot read {}: {}", path.string(),
+                                    std::error_code(err, std::generic_category()).message()));
+  };
+  const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
+                                                             &std::fclose);
+  if (!file) {
+    throw fail(errno);
+  }
+  std::string out;
+  std::array<char, 65536> buffer{};
+  for (;;) {
+    const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), file.get());
+    out.append(buffer.data(), n);
+    if (n < buffer.size()) {
+      if (std::ferror(file.get()) != 0) {
+        throw fail(errno); // e.g. EISDIR: fopen accepts a directory, reading it fails
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+std::string csv_field(std::string_view value, bool neutralise_formulas) {
+  std::string text;
+  if (neutralise_formulas && !value.empty() && is_formula_start(value.front())) {
+    text = "'";
+  }
+  text += value;
+  const bool needs_quotes = text.find_first_of(",\"\r\n") != npos ||
+                            (!text.empty() && (is_blank(text.front()) || is_blank(text.back())));
+  if (!needs_quotes) {
+    return text;
+  }
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') {
+      out += '"';
+    }
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string csv_number(std::string_view already_formatted_number) {
+  if (is_plain_decimal(already_formatted_number)) {
+    return std::string(already_formatted_number);
+  }
+  return csv_field(already_formatted_number, true);
+}
+
+std::string csv_line(std::span<const std::string> fields) {
+  if (fields.size() == 1 && fields.front().empty()) {
+    return "\"\"\r\n";
+  }
+  std::string out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i != 0) {
+      out += ',';
+    }
+    out += fields[i];
+  }
+  out += "\r\n";
+  return out;
+}
+
+} // namespace stockpile

@@ -1,0 +1,369 @@
+#include "store/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "stockpile/error.hpp"
+#include "store/schema.hpp"
+
+namespace stockpile::store {
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    if (!out.empty()) out += ',';
+    out += p;
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::optional<std::string> nullable_text(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return c.getString();
+}
+
+constexpr const char* kMaterialColumns =
+    "code, revision, name, specification, unit, gb_code, category, shelf_life, hazards, "
+    "recoverable, lot_tracked, decimals";
+
+Material read_material(SQLite::Statement& q) {
+  Material m(MaterialCode(q.getColumn(0).getString()));
+  m.revision = q.getColumn(1).getInt();
+  m.name = q.getColumn(2).getString();
+  m.specification = q.getColumn(3).getString();
+  m.unit = q.getColumn(4).getString();
+  m.gb_code = nullable_text(q.getColumn(5));
+  m.category = q.getColumn(6).getString();
+  if (auto life = nullable_text(q.getColumn(7))) m.shelf_life = Duration::parse(*life, "shelf_life");
+  m.hazards = split(q.getColumn(8).getString());
+  m.recoverable = q.getColumn(9).getInt() != 0;
+  m.lot_tracked = q.getColumn(10).getInt() != 0;
+  m.decimals = q.getColumn(11).getInt();
+  return m;
+}
+
+Organisation read_org(SQLite::Statement& q) {
+  Organisation o{.code = OrgCode(q.getColumn(0).getString()),
+                 .name = q.getColumn(1).getString(),
+                 .level = parse_org_level(q.getColumn(2).getString()),
+                 .parent = std::nullopt};
+  if (auto p = nullable_text(q.getColumn(3))) o.parent = OrgCode(*p);
+  return o;
+}
+
+Depot read_depot(SQLite::Statement& q) {
+  return Depot{.code = DepotCode(q.getColumn(0).getString()),
+               .name = q.getColumn(1).getString(),
+               .org = OrgCode(q.getColumn(2).getString()),
+               .address = q.getColumn(3).getString()};
+}
+
+} // namespace
+
+[[noreturn]] void rethrow_as_storage_error(const std::filesystem::path& file) {
+  try {
+    throw;
+  } catch (const SQLite::Exception& e) {
+    const int code = e.getErrorCode() & 0xff;
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+      throw StorageError(fmt::format("ledger {}: another process kept the ledger locked too long "
+                                     "({}); nothing was written",
+                                     file.string(), e.what()));
+    }
+    if (code == SQLITE_NOTADB) {
+      throw StorageError(fmt::format("ledger {}: not an SQLite file", file.string()));
+    }
+    throw StorageError(fmt::format("ledger {}: {}", file.string(), e.what()));
+  }
+}
+
+SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
+                         const StoreOptions& options)
+    : path_(file) {
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(file, ec);
+  if (mode == OpenMode::OpenExisting && !exists) {
+    throw StorageError(fmt::format(
+        "ledger {}: no such file; create it with `stockpile --db {} init`", file.string(),
+        file.string()));
+  }
+  try {
+    db_ = std::make_unique<SQLite::Database>(
+        file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW,
+        options.busy_timeout_ms);
+    // Defensive mode stops SQL from corrupting the file on purpose (writable_schema and the
+    // like); the ledger's own triggers then hold unless someone drops them with the shell.
+    sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+    sqlite3_db_config(db_->getHandle(), SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+    // Reading the schema here also fails early on a file that is not SQLite at all.
+    const int version = db_->execAndGet("PRAGMA user_version").getInt();
+    const int tables =
+        db_->execAndGet("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").getInt();
+    if (version == 0 && tables > 0) {
+      throw StorageError(fmt::format("ledger {}: an SQLite file, but not a stockpile ledger",
+                                     file.string()));
+    }
+    if (version == 0 && mode == OpenMode::OpenExisting) {
+      throw StorageError(fmt::format(
+          "ledger {}: empty file, not a stockpile ledger; create it with `stockpile init`",
+          file.string()));
+    }
+    db_->exec("PRAGMA journal_mode = WAL");
+    db_->exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
+                                       : "PRAGMA synchronous = NORMAL");
+    db_->exec("PRAGMA foreign_keys = ON");
+    migrate();
+  } catch (const Error&) {
+    throw;
+  } catch (...) {
+    rethrow_as_storage_error(file);
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+void SqliteStore::migrate() {
+  const int current = schema_version();
+  const auto all = migrations();
+  const int latest = all.empty() ? 0 : all.back().version;
+  if (current > latest) {
+    throw IntegrityError(fmt::format(
+        "ledger {}: schema version {} is newer than this stockpile understands ({}); "
+        "upgrade stockpile",
+        path_.string(), current, latest));
+  }
+  for (const auto& m : all) {
+    if (m.version <= current) continue;
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process may have migrated while we waited for the lock.
+    if (schema_version() >= m.version) continue;
+    db_->exec(std::string(m.sql));
+    db_->exec(fmt::format("PRAGMA user_version = {}", m.version));
+    tx.commit();
+  }
+}
+
+int SqliteStore::schema_version() const {
+  return db_->execAndGet("PRAGMA user_version").getInt();
+}
+
+void SqliteStore::write(const std::function<void()>& fn) {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    fn();
+    tx.commit();
+  } catch (const Error&) {
+    throw;
+  } catch (...) {
+    rethrow_as_storage_error(path_);
+  }
+}
+
+void SqliteStore::read(const std::function<void()>& fn) const {
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::DEFERRED);
+    fn();
+    tx.commit();
+  } catch (const Error&) {
+    throw;
+  } catch (...) {
+    rethrow_as_storage_error(path_);
+  }
+}
+
+// ---- materials --------------------------------------------------------------------------
+
+bool SqliteStore::material_exists(const std::string& code) const {
+  SQLite::Statement q(*db_, "SELECT 1 FROM materials WHERE code = ?");
+  q.bind(1, code);
+  return q.executeStep();
+}
+
+std::optional<Material> SqliteStore::material(const std::string& code) const {
+  SQLite::Statement q(*db_, fmt::format("SELECT {} FROM material_current WHERE code = ?",
+                                        kMaterialColumns));
+  q.bind(1, code);
+  if (!q.executeStep()) return std::nullopt;
+  return read_material(q);
+}
+
+std::vector<Material> SqliteStore::materials() const {
+  SQLite::Statement q(*db_,
+                      fmt::format("SELECT {} FROM material_current ORDER BY code", kMaterialColumns));
+  std::vector<Material> out;
+  while (q.executeStep()) out.push_back(read_material(q));
+  return out;
+}
+
+std::vector<Material> SqliteStore::material_history(const std::string& code) const {
+  SQLite::Statement q(*db_, fmt::format("SELECT {} FROM material_revisions WHERE code = ? "
+                                        "ORDER BY revision",
+                                        kMaterialColumns));
+  q.bind(1, code);
+  std::vector<Material> out;
+  while (q.executeStep()) out.push_back(read_material(q));
+  return out;
+}
+
+void SqliteStore::insert_material(const Material& m, const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO materials (code, created_at) VALUES (?, ?)");
+  q.bind(1, m.code.str());
+  q.bind(2, now);
+  q.exec();
+  insert_material_revision(m, now);
+}
+
+void SqliteStore::insert_material_revision(const Material& m, const std::string& now) {
+  SQLite::Statement q(*db_,
+                      "INSERT INTO material_revisions (code, revision, recorded_at, name, "
+                      "specification, unit, gb_code, category, shelf_life, hazards, recoverable, "
+                      "lot_tracked, decimals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, m.code.str());
+  q.bind(2, m.revision);
+  q.bind(3, now);
+  q.bind(4, m.name);
+  q.bind(5, m.specification);
+  q.bind(6, m.unit);
+  if (m.gb_code) q.bind(7, *m.gb_code);
+  else q.bind(7);
+  q.bind(8, m.category);
+  if (m.shelf_life) q.bind(9, m.shelf_life->to_string());
+  else q.bind(9);
+  q.bind(10, join(m.hazards));
+  q.bind(11, m.recoverable ? 1 : 0);
+  q.bind(12, m.lot_tracked ? 1 : 0);
+  q.bind(13, m.decimals);
+  q.exec();
+}
+
+// ---- organisations ------------------------------------------------------------------------
+
+std::optional<Organisation> SqliteStore::organisation(const std::string& code) const {
+  SQLite::Statement q(*db_, "SELECT code, name, level, parent FROM organisations WHERE code = ?");
+  q.bind(1, code);
+  if (!q.executeStep()) return std::nullopt;
+  return read_org(q);
+}
+
+std::vector<Organisation> SqliteStore::organisations() const {
+  SQLite::Statement q(*db_, "SELECT code, name, level, parent FROM organisations ORDER BY code");
+  std::vector<Organisation> out;
+  while (q.executeStep()) out.push_back(read_org(q));
+  return out;
+}
+
+void SqliteStore::insert_organisation(const Organisation& org, const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO organisations (code, name, level, parent, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, org.code.str());
+  q.bind(2, org.name);
+  q.bind(3, std::string(to_string(org.level)));
+  if (org.parent) q.bind(4, org.parent->str());
+  else q.bind(4);
+  q.bind(5, now);
+  q.exec();
+}
+
+// ---- depots -------------------------------------------------------------------------------
+
+std::optional<Depot> SqliteStore::depot(const std::string& code) const {
+  SQLite::Statement q(*db_, "SELECT code, name, org, address FROM depots WHERE code = ?");
+  q.bind(1, code);
+  if (!q.executeStep()) return std::nullopt;
+  return read_depot(q);
+}
+
+std::vector<Depot> SqliteStore::depots() const {
+  SQLite::Statement q(*db_, "SELECT code, name, org, address FROM depots ORDER BY code");
+  std::vector<Depot> out;
+  while (q.executeStep()) out.push_back(read_depot(q));
+  return out;
+}
+
+void SqliteStore::insert_depot(const Depot& depot, const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO depots (code, name, org, address, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, depot.code.str());
+  q.bind(2, depot.name);
+  q.bind(3, depot.org.str());
+  q.bind(4, depot.address);
+  q.bind(5, now);
+  q.exec();
+}
+
+// ---- custodians ---------------------------------------------------------------------------
+
+namespace {
+Custodian read_custodian(SQLite::Database& db, SQLite::Statement& q) {
+  Custodian c{.id = CustodianId(q.getColumn(0).getString()),
+              .name = q.getColumn(1).getString(),
+              .phone = q.getColumn(2).getString(),
+              .roles = parse_roles(q.getColumn(3).getString()),
+              .depots = {}};
+  SQLite::Statement d(db, "SELECT depot FROM custodian_depots WHERE custodian = ? ORDER BY depot");
+  d.bind(1, c.id.str());
+  while (d.executeStep()) c.depots.emplace_back(d.getColumn(0).getString());
+  return c;
+}
+} // namespace
+
+std::optional<Custodian> SqliteStore::custodian(const std::string& id) const {
+  SQLite::Statement q(*db_, "SELECT id, name, phone, roles FROM custodians WHERE id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return read_custodian(*db_, q);
+}
+
+std::vector<Custodian> SqliteStore::custodians() const {
+  SQLite::Statement q(*db_, "SELECT id, name, phone, roles FROM custodians ORDER BY id");
+  std::vector<Custodian> out;
+  while (q.executeStep()) out.push_back(read_custodian(*db_, q));
+  return out;
+}
+
+void SqliteStore::insert_custodian(const Custodian& c, const std::string& now) {
+  std::vector<std::string> roles;
+  for (Role r : c.roles) roles.emplace_back(to_string(r));
+  SQLite::Statement q(*db_, "INSERT INTO custodians (id, name, phone, roles, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, c.id.str());
+  q.bind(2, c.name);
+  q.bind(3, c.phone);
+  q.bind(4, join(roles));
+  q.bind(5, now);
+  q.exec();
+}
+
+bool SqliteStore::assigned(const std::string& custodian, const std::string& depot) const {
+  SQLite::Statement q(*db_, "SELECT 1 FROM custodian_depots WHERE custodian = ? AND depot = ?");
+  q.bind(1, custodian);
+  q.bind(2, depot);
+  return q.executeStep();
+}
+
+void SqliteStore::insert_assignment(const std::string& custodian, const std::string& depot,
+                                    const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO custodian_depots (custodian, depot, assigned_at) "
+                            "VALUES (?, ?, ?)");
+  q.bind(1, custodian);
+  q.bind(2, depot);
+  q.bind(3, now);
+  q.exec();
+}
+
+} // namespace stockpile::store

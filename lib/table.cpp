@@ -1,0 +1,482 @@
+#include "stockpile/table.hpp"
+
+#include "stockpile/csv.hpp"
+#include "stockpile/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <iterator>
+#include <stdexcept>
+
+namespace stockpile {
+namespace {
+
+[[nodiscard]] unsigned char byte(char c) noexcept { return static_cast<unsigned char>(c); }
+
+struct CodePoint {
+  char32_t value = 0;
+  std::size_t size = 1; // bytes consumed; 1 for an invalid byte
+  bool valid = false;
+};
+
+// Decodes the well-formed UTF-8 sequence at s[i] (no overlongs, surrogates or values above
+// U+10FFFF); anything else is one invalid byte, so a caller always makes progress.
+[[nodiscard]] CodePoint decode(std::string_view s, std::size_t i) noexcept {
+  const unsigned char b0 = byte(s[i]);
+  if (b0 < 0x80) {
+    return {b0, 1, true};
+  }
+  std::size_t len = 0;
+  char32_t value = 0;
+  unsigned char lo = 0x80;
+  unsigned char hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    len = 2;
+    value = b0 & 0x1FU;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    len = 3;
+    value = b0 & 0x0FU;
+    lo = b0 == 0xE0 ? 0xA0 : 0x80;
+    hi = b0 == 0xED ? 0x9F : 0xBF;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    len = 4;
+    value = b0 & 0x07U;
+    lo = b0 == 0xF0 ? 0x90 : 0x80;
+    hi = b0 == 0xF4 ? 0x8F : 0xBF;
+  } else {
+    return {};
+  }
+  if (s.size() - i < len) {
+    return {};
+  }
+  for (std::size_t k = 1; k < len; ++k) {
+    const unsigned char b = byte(s[i + k]);
+    if (k == 1 ? (b < lo || b > hi) : (b & 0xC0U) != 0x80U) {
+      return {};
+    }
+    value = (value << 6U) | (b & 0x3FU);
+  }
+  return {value, len, true};
+}
+
+struct Range {
+  char32_t first;
+  char32_t last;
+};
+
+// Zero-width: combining marks, Hangul medial/final jamo, zero-width and directional format
+// characters, variation selectors. Sorted.
+constexpr std::array kZeroWidth{
+    Range{0x0300, 0x036F}, Range{0x0483, 0x0489}, Range{0x0591, 0x05BD},   Range{0x05BF, 0x05BF},
+    Range{0x05C1, 0x05C2}, Range{0x05C4, 0x05C5}, Range{0x05C7, 0x05C7},   Range{0x0610, 0x061A},
+    Range{0x064B, 0x065F}, Range{0x0670, 0x0670}, Range{0x06D6, 0x06DC},   Range{0x06DF, 0x06E4},
+    Range{0x06E7, 0x06E8}, Range{0x06EA, 0x06ED}, Range{0x0900, 0x0902},   Range{0x093C, 0x093C},
+    Range{0x0941, 0x0948}, Range{0x094D, 0x094D}, Range{0x0E31, 0x0E31},   Range{0x0E34, 0x0E3A},
+    Range{0x0E47, 0x0E4E}, Range{0x1160, 0x11FF}, Range{0x1AB0, 0x1AFF},   Range{0x1DC0, 0x1DFF},
+    Range{0x200B, 0x200F}, Range{0x202A, 0x202E}, Range{0x2060, 0x2064},   Range{0x2066, 0x2069},
+    Range{0x20D0, 0x20FF}, Range{0x302A, 0x302D}, Range{0x3099, 0x309A},   Range{0xFE00, 0xFE0F},
+    Range{0xFE20, 0xFE2F}, Range{0xFEFF, 0xFEFF}, Range{0xE0100, 0xE01EF},
+};
+
+// East Asian Wide (W) and Fullwidth (F). Sorted. U+303F (half fill space) is narrow.
+constexpr std::array kWide{
+    Range{0x1100, 0x115F},   // Hangul initial jamo
+    Range{0x2E80, 0x303E},   // CJK radicals, Kangxi, ideographic description, CJK punctuation
+    Range{0x3041, 0x33FF},   // Hiragana, Katakana, Bopomofo, Hangul jamo, CJK compatibility
+    Range{0x3400, 0x4DBF},   // CJK extension A
+    Range{0x4E00, 0x9FFF},   // CJK unified ideographs
+    Range{0xA000, 0xA4CF},   // Yi
+    Range{0xA960, 0xA97F},   // Hangul jamo extended A
+    Range{0xAC00, 0xD7A3},   // Hangul syllables
+    Range{0xF900, 0xFAFF},   // CJK compatibility ideographs
+    Range{0xFE10, 0xFE19},   // vertical forms
+    Range{0xFE30, 0xFE6F},   // CJK compatibility forms, small form variants
+    Range{0xFF00, 0xFF60},   // fullwidth ASCII variants
+    Range{0xFFE0, 0xFFE6},   // fullwidth signs (￥ ￡ ...)
+    Range{0x16FE0, 0x16FE4}, // ideographic symbols
+    Range{0x17000, 0x18CFF}, // Tangut
+    Range{0x1B000, 0x1B2FF}, // kana supplement, small kana, Nushu
+    Range{0x1F200, 0x1F251}, // enclosed ideographic supplement
+    Range{0x1F300, 0x1F64F}, // pictographs, emoticons
+    Range{0x1F680, 0x1F6FF}, // transport and map symbols
+    Range{0x1F900, 0x1F9FF}, // supplemental symbols and pictographs
+    Range{0x1FA70, 0x1FAFF}, // symbols and pictographs extended A
+    Range{0x20000, 0x2FFFD}, // CJK extensions B-F, compatibility supplement
+    Range{0x30000, 0x3FFFD}, // CJK extensions G-H
+};
+
+// in() binary-searches these tables: they must be sorted and must not overlap.
+template <std::size_t N> constexpr bool sorted_disjoint(const std::array<Range, N>& ranges) {
+  for (std::size_t i = 0; i < N; ++i) {
+    if (ranges[i].first > ranges[i].last || (i > 0 && ranges[i - 1].last >= ranges[i].first)) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(sorted_disjoint(kZeroWidth));
+static_assert(sorted_disjoint(kWide));
+
+template <std::size_t N>
+[[nodiscard]] bool in(const std::array<Range, N>& ranges, char32_t cp) noexcept {
+  const auto it = std::upper_bound(ranges.begin(), ranges.end(), cp,
+                                   [](char32_t v, const Range& r) { return v < r.first; });
+  return it != ranges.begin() && cp <= std::prev(it)->last;
+}
+
+[[nodiscard]] bool is_control(char32_t cp) noexcept {
+  return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
+
+[[nodiscard]] std::size_t width_of(char32_t cp) noexcept {
+  if (is_control(cp) || in(kZeroWidth, cp)) {
+    return 0;
+  }
+  return in(kWide, cp) ? 2 : 1;
+}
+
+// A cell as it may reach a terminal: control characters (ESC above all), bidirectional
+// overrides and invalid bytes are shown escaped, so a cell can neither break the table's
+// lines nor send the terminal commands nor reorder what the keeper reads.
+[[nodiscard]] std::string for_terminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const CodePoint cp = decode(text, i);
+    if (!cp.valid) {
+      out += fmt::format("\\x{:02x}", byte(text[i]));
+    } else if (cp.value == '\n') {
+      out += "\\n";
+    } else if (cp.value == '\r') {
+      out += "\\r";
+    } else if (cp.value == '\t') {
+      out += "\\t";
+    } else if (is_control(cp.value)) {
+      out += fmt::format("\\x{:02x}", static_cast<std::uint32_t>(cp.value));
+    } else if ((cp.value >= 0x202A && cp.value <= 0x202E) ||
+               (cp.value >= 0x2066 && cp.value <= 0x2069)) {
+      out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp.value));
+    } else {
+      out.append(text.substr(i, cp.size));
+    }
+    i += cp.size;
+  }
+  return out;
+}
+
+// JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+[[nodiscard]] bool is_json_number(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const auto digits = [&]() {
+    const std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      ++i;
+    }
+    return i - from;
+  };
+  if (i < s.size() && s[i] == '-') {
+    ++i;
+  }
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (digits() == 0) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      ++i;
+    }
+    if (digits() == 0) {
+      return false;
+    }
+  }
+  return i == s.size();
+}
+
+[[nodiscard]] bool is_true(const Cell& cell) noexcept { return cell.text == "true"; }
+
+[[nodiscard]] std::string display_text(const Cell& cell) {
+  switch (cell.kind) {
+  case CellKind::Bool:
+    return is_true(cell) ? "yes" : "no";
+  case CellKind::Null:
+    return {};
+  case CellKind::Text:
+  case CellKind::Number:
+    break;
+  }
+  return for_terminal(cell.text);
+}
+
+[[nodiscard]] std::string title_of(const Column& column) {
+  return for_terminal(column.title.empty() ? column.name : column.title);
+}
+
+void append_padded(std::string& out, std::string_view text, std::size_t width, bool right) {
+  const std::size_t fill = width - std::min(width, display_width(text));
+  if (right) {
+    out.append(fill, ' ');
+  }
+  out += text;
+  if (!right) {
+    out.append(fill, ' ');
+  }
+}
+
+void end_line(std::string& out, std::size_t line_start) {
+  const std::size_t last = out.find_last_not_of(' ');
+  out.resize(last == std::string::npos || last < line_start ? line_start : last + 1);
+  out += '\n';
+}
+
+[[nodiscard]] std::string render_text(const Table& table) {
+  const auto& columns = table.columns();
+  const std::size_t n = columns.size();
+
+  std::vector<std::string> titles;
+  std::vector<std::size_t> widths;
+  std::vector<bool> header_right;
+  for (const Column& column : columns) {
+    titles.push_back(title_of(column));
+    widths.push_back(display_width(titles.back()));
+    header_right.push_back(column.right_align);
+  }
+  // A column of numbers has its title over the numbers' right edge too.
+  std::vector<bool> any_number(n, false);
+  std::vector<bool> only_numbers(n, true);
+  std::vector<std::vector<std::string>> cells;
+  for (const auto& row : table.rows()) {
+    auto& texts = cells.emplace_back();
+    for (std::size_t c = 0; c < n; ++c) {
+      texts.push_back(display_text(row[c]));
+      widths[c] = std::max(widths[c], display_width(texts.back()));
+      any_number[c] = any_number[c] || row[c].kind == CellKind::Number;
+      only_numbers[c] =
+          only_numbers[c] && (row[c].kind == CellKind::Number || row[c].kind == CellKind::Null);
+    }
+  }
+
+  std::string out;
+  std::size_t start = out.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    out += c == 0 ? "" : "  ";
+    append_padded(out, titles[c], widths[c], header_right[c] || (any_number[c] && only_numbers[c]));
+  }
+  end_line(out, start);
+  start = out.size();
+  for (std::size_t c = 0; c < n; ++c) {
+    out += c == 0 ? "" : "  ";
+    out.append(widths[c], '-');
+  }
+  end_line(out, start);
+  for (std::size_t r = 0; r < cells.size(); ++r) {
+    start = out.size();
+    for (std::size_t c = 0; c < n; ++c) {
+      out += c == 0 ? "" : "  ";
+      const bool right = columns[c].right_align || table.rows()[r][c].kind == CellKind::Number;
+      append_padded(out, cells[r][c], widths[c], right);
+    }
+    end_line(out, start);
+  }
+  return out;
+}
+
+[[nodiscard]] std::string json_value(const Cell& cell) {
+  switch (cell.kind) {
+  case CellKind::Number:
+    // Verbatim when it is a JSON number; anything else stays valid JSON as a string.
+    return is_json_number(cell.text) ? cell.text : json_string(cell.text);
+  case CellKind::Bool:
+    return is_true(cell) ? "true" : "false";
+  case CellKind::Null:
+    return "null";
+  case CellKind::Text:
+    break;
+  }
+  return json_string(cell.text);
+}
+
+[[nodiscard]] std::string render_json(const Table& table) {
+  const auto& columns = table.columns();
+  const auto& rows = table.rows();
+  if (rows.empty()) {
+    return "[]\n";
+  }
+  std::string out = "[\n";
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    out += "  {";
+    if (!columns.empty()) {
+      out += '\n';
+      for (std::size_t c = 0; c < columns.size(); ++c) {
+        out += "    ";
+        out += json_string(columns[c].name);
+        out += ": ";
+        out += json_value(rows[r][c]);
+        out += c + 1 < columns.size() ? ",\n" : "\n";
+      }
+      out += "  ";
+    }
+    out += r + 1 < rows.size() ? "},\n" : "}\n";
+  }
+  out += "]\n";
+  return out;
+}
+
+[[nodiscard]] std::string csv_value(const Cell& cell) {
+  switch (cell.kind) {
+  case CellKind::Number:
+    return csv_number(cell.text);
+  case CellKind::Bool:
+    return is_true(cell) ? "true" : "false";
+  case CellKind::Null:
+    return {};
+  case CellKind::Text:
+    break;
+  }
+  return csv_field(cell.text, true);
+}
+
+[[nodiscard]] std::string render_csv(const Table& table, const RenderOptions& options) {
+  std::string out = options.csv_bom ? "\xEF\xBB\xBF" : "";
+  std::vector<std::string> fields;
+  for (const Column& column : table.columns()) {
+    fields.push_back(csv_field(column.name, true));
+  }
+  out += csv_line(fields);
+  for (const auto& row : table.rows()) {
+    fields.clear();
+    for (const Cell& cell : row) {
+      fields.push_back(csv_value(cell));
+    }
+    out += csv_line(fields);
+  }
+  return out;
+}
+
+[[nodiscard]] char ascii_lower(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+} // namespace
+
+Cell Cell::str(std::string value) { return Cell{CellKind::Text, std::move(value)}; }
+
+Cell Cell::num(std::string exact_decimal_text) {
+  return Cell{CellKind::Number, std::move(exact_decimal_text)};
+}
+
+Cell Cell::boolean(bool value) { return Cell{CellKind::Bool, value ? "true" : "false"}; }
+
+Cell Cell::null() { return Cell{CellKind::Null, {}}; }
+
+Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (columns_[i].name == columns_[j].name) {
+        throw std::logic_error(
+            fmt::format("Table: duplicate column name \"{}\"", columns_[i].name));
+      }
+    }
+  }
+}
+
+void Table::add_row(std::vector<Cell> row) {
+  if (row.size() != columns_.size()) {
+    throw std::logic_error(
+        fmt::format("Table::add_row: {} cells for {} columns", row.size(), columns_.size()));
+  }
+  rows_.push_back(std::move(row));
+}
+
+OutputFormat parse_output_format(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), ascii_lower);
+  if (lower == "table") {
+    return OutputFormat::Table;
+  }
+  if (lower == "json") {
+    return OutputFormat::Json;
+  }
+  if (lower == "csv") {
+    return OutputFormat::Csv;
+  }
+  throw InvalidInput("--format", text, "expected table, json or csv");
+}
+
+std::string render(const Table& table, OutputFormat format, const RenderOptions& options) {
+  switch (format) {
+  case OutputFormat::Json:
+    return render_json(table);
+  case OutputFormat::Csv:
+    return render_csv(table, options);
+  case OutputFormat::Table:
+    break;
+  }
+  return render_text(table);
+}
+
+std::size_t display_width(std::string_view utf8) {
+  std::size_t width = 0;
+  for (std::size_t i = 0; i < utf8.size();) {
+    const CodePoint cp = decode(utf8, i);
+    width += cp.valid ? width_of(cp.value) : 1;
+    i += cp.size;
+  }
+  return width;
+}
+
+std::string json_string(std::string_view value) {
+  std::string out = "\"";
+  out.reserve(value.size() + 2);
+  for (std::size_t i = 0; i < value.size();) {
+    const CodePoint cp = decode(value, i);
+    if (!cp.valid) {
+      out += "\xEF\xBF\xBD"; // U+FFFD REPLACEMENT CHARACTER
+    } else {
+      switch (cp.value) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (cp.value < 0x20 || cp.value == 0x7F) {
+          out += fmt::format("\\u{:04x}", static_cast<std::uint32_t>(cp.value));
+        } else {
+          out.append(value.substr(i, cp.size));
+        }
+      }
+    }
+    i += cp.size;
+  }
+  out += '"';
+  return out;
+}
+
+} // namespace stockpile

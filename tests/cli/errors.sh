@@ -1,0 +1,36 @@
+# Every refused command: one line naming the field and the value, exit 1 (data or rule) or
+# 2 (usage), and the ledger exactly as it was.
+run stockpile material list
+run stockpile init
+run stockpile org add LZ --name 柳州市 --level city
+run stockpile org add LZ-LN --name 柳南区 --level district --parent LZ
+run stockpile depot add LN-01 --name 仓库 --org LZ-LN
+run stockpile material add COAT --name 棉衣 --unit 件
+unchanged stockpile material add COAT --name 棉衣 --unit 件
+unchanged stockpile material add TENT --name 帐篷 --unit 顶 --shelf-life 3x
+unchanged stockpile material add TENT --name 帐篷 --unit 顶 --shelf-life 0d
+unchanged stockpile material add TENT --name 帐篷 --unit 顶 --gb-code 12345
+unchanged stockpile material add TENT --name 帐篷 --unit 顶 --decimals 4
+unchanged stockpile material add "TE NT" --name 帐篷 --unit 顶
+unchanged stockpile material add TENT --name "" --unit 顶
+unchanged stockpile material add TENT --name 帐篷 --unit 顶 --hazards "cold,Flood!"
+unchanged stockpile material edit COAT --unit 套
+unchanged stockpile material edit NOPE --name x
+unchanged stockpile org add LZ-LN --name 重复 --level district --parent LZ
+unchanged stockpile org add LOOP --name 自己 --level district --parent LOOP
+unchanged stockpile org add E1 --name 企业 --level enterprise --parent LZ
+unchanged stockpile org add LZ2 --name 市 --level city --parent LZ
+unchanged stockpile org add D2 --name 区 --level district
+unchanged stockpile org add D3 --name 区 --level province
+unchanged stockpile depot add LN-02 --name 仓库 --org NOWHERE
+unchanged stockpile custodian add x --name 某人 --roles cook
+unchanged stockpile custodian add x --name 某人 --phone abc
+unchanged stockpile custodian add x --name 某人 --depot NOWHERE
+unchanged stockpile custodian assign nobody --depot LN-01
+unchanged stockpile material show NOPE
+unchanged stockpile material add
+unchanged stockpile material frobnicate
+unchanged stockpile --format xml material list
+unchanged stockpile material import does-not-exist.csv
+run stockpile --db missing.db material list
+run ls missing.db

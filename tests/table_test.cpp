@@ -1,0 +1,251 @@
+#include "stockpile/table.hpp"
+
+#include "stockpile/csv.hpp"
+#include "stockpile/error.hpp"
+
+#include <doctest/doctest.h>
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using stockpile::Cell;
+using stockpile::CellKind;
+using stockpile::Column;
+using stockpile::display_width;
+using stockpile::OutputFormat;
+using stockpile::render;
+using stockpile::Table;
+
+namespace {
+
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::size_t from = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', from)) {
+    lines.push_back(text.substr(from, nl - from));
+    from = nl + 1;
+  }
+  CHECK(from == text.size()); // every line, the last included, ends with "\n"
+  return lines;
+}
+
+Column right(std::string name, std::string title) {
+  return Column{std::move(name), std::move(title), true};
+}
+
+// The stock listing the alignment tests use: CJK, ASCII and a superscript in one column.
+Table listing() {
+  Table t({{"code", "Code"}, {"name", "名称"}, {"qty", "Quantity"}, {"note", "Note"}});
+  t.add_row({Cell::str("M001"), Cell::str("棉衣"), Cell::num("120"), Cell::null()});
+  t.add_row({Cell::str("T1"), Cell::str("tent"), Cell::num("2.5"), Cell::str("ok")});
+  t.add_row({Cell::str("T22"), Cell::str("帐篷12m²"), Cell::num("80"), Cell::null()});
+  return t;
+}
+
+} // namespace
+
+TEST_CASE("table: display width counts CJK as two columns and combining marks as none") {
+  CHECK(display_width("") == 0);
+  CHECK(display_width("tent") == 4);
+  CHECK(display_width("棉衣") == 4);
+  CHECK(display_width("帐篷12m²") == 8);
+  CHECK(display_width("e\xCC\x81") == 1);        // e + U+0301 combining acute
+  CHECK(display_width("\xE3\x80\x80") == 2);     // U+3000 ideographic space
+  CHECK(display_width("、。「」") == 8);         // CJK punctuation
+  CHECK(display_width("ＡＢ￥") == 6);           // fullwidth forms
+  CHECK(display_width("あカ한") == 6);           // Hiragana, Katakana, Hangul
+  CHECK(display_width("㐀") == 2);               // CJK extension A
+  CHECK(display_width("\xF0\xA0\x80\x80") == 2); // U+20000, extension B
+  CHECK(display_width("\xF0\x9F\x98\x80") == 2); // U+1F600 emoji
+  CHECK(display_width("\xE2\x80\x8B") == 0);     // U+200B zero width space
+  CHECK(display_width("ｱ") == 1);                // halfwidth katakana stays narrow
+  CHECK(display_width("\xFF"
+                      "a") == 2); // an invalid byte still takes a column
+}
+
+TEST_CASE("table: text columns align by display width with CJK") {
+  const std::string out = render(listing(), OutputFormat::Table);
+  CHECK(out == "Code  名称      Quantity  Note\n"
+               "----  --------  --------  ----\n"
+               "M001  棉衣           120\n"
+               "T1    tent           2.5  ok\n"
+               "T22   帐篷12m²        80\n");
+
+  const auto lines = split_lines(out);
+  REQUIRE(lines.size() == 5);
+  const std::size_t full = 4 + 2 + 8 + 2 + 8 + 2 + 4;
+  // Every line is `full` wide but for the trimmed trailing spaces: the padding after "ok"
+  // (2), or an empty last cell together with the gap before it (4 + 2).
+  const std::vector<std::size_t> expected{full, full, full - 6, full - 2, full - 6};
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    CAPTURE(lines[i]);
+    CHECK(display_width(lines[i]) == expected[i]);
+    CHECK(lines[i].back() != ' ');
+  }
+}
+
+TEST_CASE("table: alignment of numbers, right-aligned text, Bool and Null") {
+  SUBCASE("right_align columns and yes/no") {
+    Table t({{"depot", "Depot"}, right("status", "Status"), {"ok", "OK"}});
+    t.add_row({Cell::str("北京"), Cell::str("open"), Cell::boolean(true)});
+    t.add_row({Cell::str("Shanghai-2"), Cell::str("closed"), Cell::boolean(false)});
+    t.add_row({Cell::null(), Cell::null(), Cell::null()});
+    CHECK(render(t, OutputFormat::Table) == "Depot       Status  OK\n"
+                                            "----------  ------  ---\n"
+                                            "北京          open  yes\n"
+                                            "Shanghai-2  closed  no\n"
+                                            "\n");
+  }
+  SUBCASE("numbers go right, text in the same column stays left") {
+    Table t({Column{"qty", ""}});
+    t.add_row({Cell::num("5")});
+    t.add_row({Cell::str("n/a")});
+    t.add_row({Cell::num("12.5")});
+    CHECK(render(t, OutputFormat::Table) == "qty\n"
+                                            "----\n"
+                                            "   5\n"
+                                            "n/a\n"
+                                            "12.5\n");
+  }
+  SUBCASE("a column of numbers has its title on the right too") {
+    Table t({{"code", "Code"}, {"qty", "Qty"}});
+    t.add_row({Cell::str("M001"), Cell::num("12000")});
+    t.add_row({Cell::str("M002"), Cell::null()});
+    CHECK(render(t, OutputFormat::Table) == "Code    Qty\n"
+                                            "----  -----\n"
+                                            "M001  12000\n"
+                                            "M002\n");
+  }
+}
+
+TEST_CASE("table: an empty table prints the header and the rule only") {
+  const Table t({{"code", "Code"}, {"name", ""}});
+  CHECK(render(t, OutputFormat::Table) == "Code  name\n"
+                                          "----  ----\n");
+  CHECK(render(t, OutputFormat::Json) == "[]\n");
+  CHECK(render(t, OutputFormat::Csv) == "code,name\r\n");
+  CHECK(t.size() == 0);
+}
+
+TEST_CASE("table: text output escapes control characters") {
+  Table t({Column{"note", ""}});
+  t.add_row({Cell::str("a\nb\x1b[31mred\t\xC2\x9B\xE2\x80\xAE\xFF")});
+  const std::string shown = R"(a\nb\x1b[31mred\t\x9b\u202e\xff)";
+  CHECK(render(t, OutputFormat::Table) ==
+        "note\n" + std::string(shown.size(), '-') + "\n" + shown + "\n");
+}
+
+TEST_CASE("table: rows must match the columns") {
+  Table t({{"a", ""}, {"b", ""}});
+  CHECK_THROWS_AS(t.add_row({Cell::str("x")}), std::logic_error);
+  CHECK_THROWS_AS(t.add_row({Cell::str("x"), Cell::str("y"), Cell::str("z")}), std::logic_error);
+  t.add_row({Cell::str("x"), Cell::num("1")});
+  CHECK(t.size() == 1);
+  CHECK(t.rows()[0][1].kind == CellKind::Number);
+  CHECK(t.columns()[1].name == "b");
+  CHECK_THROWS_AS(Table({{"a", ""}, {"a", "A"}}), std::logic_error);
+}
+
+TEST_CASE("table: cells") {
+  CHECK(Cell::str("x").kind == CellKind::Text);
+  CHECK(Cell::num("2.5").text == "2.5");
+  CHECK(Cell::boolean(true).kind == CellKind::Bool);
+  CHECK(Cell::boolean(true).text == "true");
+  CHECK(Cell::boolean(false).text == "false");
+  CHECK(Cell::null().kind == CellKind::Null);
+  CHECK(Cell::null().text.empty());
+}
+
+TEST_CASE("table: parse_output_format") {
+  CHECK(stockpile::parse_output_format("table") == OutputFormat::Table);
+  CHECK(stockpile::parse_output_format("json") == OutputFormat::Json);
+  CHECK(stockpile::parse_output_format("CSV") == OutputFormat::Csv);
+  try {
+    (void)stockpile::parse_output_format("xml");
+    FAIL("expected InvalidInput");
+  } catch (const stockpile::InvalidInput& e) {
+    CHECK(std::string(e.what()) == R"(--format "xml": expected table, json or csv)");
+  }
+  CHECK_THROWS_AS((void)stockpile::parse_output_format(""), stockpile::InvalidInput);
+  CHECK_THROWS_AS((void)stockpile::parse_output_format("table "), stockpile::InvalidInput);
+}
+
+TEST_CASE("table: json_string escapes what JSON requires and passes CJK through") {
+  using stockpile::json_string;
+  CHECK(json_string("") == R"("")");
+  CHECK(json_string("say \"hi\" \\ /") == R"("say \"hi\" \\ /")");
+  CHECK(json_string("\b\f\n\r\t") == R"("\b\f\n\r\t")");
+  CHECK(json_string("\x01\x1f\x7f") == R"("\u0001\u001f\u007f")");
+  CHECK(json_string(std::string("a\0b", 3)) == R"("a\u0000b")");
+  CHECK(json_string("棉衣 帐篷12m² \xF0\x9F\x98\x80") == "\"棉衣 帐篷12m² \xF0\x9F\x98\x80\"");
+  CHECK(json_string("a\xFF"
+                    "b") == "\"a\xEF\xBF\xBD"
+                            "b\""); // invalid byte -> U+FFFD, output stays valid UTF-8
+}
+
+TEST_CASE("table: JSON rendering") {
+  Table t({{"code", "Code"}, {"name", "名称"}, {"qty", ""}, {"active", ""}, {"note", ""}});
+  t.add_row({Cell::str("M001"), Cell::str("棉衣 \"冬季\""), Cell::num("2.5"), Cell::boolean(true),
+             Cell::null()});
+  t.add_row({Cell::str("T1"), Cell::str("line1\nline2\t\x01"), Cell::num("-5"),
+             Cell::boolean(false), Cell::str("80")});
+  CHECK(render(t, OutputFormat::Json) == R"([
+  {
+    "code": "M001",
+    "name": "棉衣 \"冬季\"",
+    "qty": 2.5,
+    "active": true,
+    "note": null
+  },
+  {
+    "code": "T1",
+    "name": "line1\nline2\t\u0001",
+    "qty": -5,
+    "active": false,
+    "note": "80"
+  }
+]
+)");
+
+  SUBCASE("a Number cell that is not a JSON number is written as a string") {
+    Table odd({Column{"qty", ""}});
+    odd.add_row({Cell::num("1,5")});
+    odd.add_row({Cell::num("01")});
+    odd.add_row({Cell::num("80")});
+    CHECK(render(odd, OutputFormat::Json) == "[\n"
+                                             "  {\n    \"qty\": \"1,5\"\n  },\n"
+                                             "  {\n    \"qty\": \"01\"\n  },\n"
+                                             "  {\n    \"qty\": 80\n  }\n"
+                                             "]\n");
+  }
+}
+
+TEST_CASE("table: CSV rendering neutralises text formulas but not numbers") {
+  Table t({{"code", "Code"}, {"note", "Note"}, {"qty", "Qty"}, {"ok", "OK"}});
+  t.add_row({Cell::str("A1"), Cell::str("=SUM(A1)"), Cell::num("-5"), Cell::boolean(true)});
+  t.add_row({Cell::str("B2"), Cell::str("-5 damaged"), Cell::num("2.5"), Cell::boolean(false)});
+  t.add_row({Cell::str("C3"), Cell::str("棉衣, 冬季"), Cell::null(), Cell::null()});
+  const std::string body = "code,note,qty,ok\r\n"
+                           "A1,'=SUM(A1),-5,true\r\n"
+                           "B2,'-5 damaged,2.5,false\r\n"
+                           "C3,\"棉衣, 冬季\",,\r\n";
+  CHECK(render(t, OutputFormat::Csv) == body);
+  const std::string with_bom = render(t, OutputFormat::Csv, {.csv_bom = true});
+  CHECK(with_bom == "\xEF\xBB\xBF" + body);
+
+  const auto doc = stockpile::parse_csv(with_bom);
+  CHECK(doc.errors.empty());
+  REQUIRE(doc.records.size() == 4);
+  CHECK(doc.records[0].fields == std::vector<std::string>{"code", "note", "qty", "ok"});
+  CHECK(doc.records[2].fields == std::vector<std::string>{"B2", "'-5 damaged", "2.5", "false"});
+  CHECK(doc.records[3].fields == std::vector<std::string>{"C3", "棉衣, 冬季", "", ""});
+
+  SUBCASE("a one-column row of Null is not lost as a blank line") {
+    Table one({Column{"note", ""}});
+    one.add_row({Cell::null()});
+    CHECK(render(one, OutputFormat::Csv) == "note\r\n\"\"\r\n");
+    CHECK(stockpile::parse_csv(render(one, OutputFormat::Csv)).records.size() == 2);
+  }
+}
