@@ -1,10 +1,9 @@
 #include "common.hpp"
 
 #include <cstdlib>
-#include <date/date.h>
 #include <fmt/format.h>
-#include <sstream>
 
+#include "stockpile/clock.hpp"
 #include "stockpile/error.hpp"
 
 namespace stockpile::cli {
@@ -25,12 +24,7 @@ OpenOptions open_options() {
   // STOCKPILE_NOW fixes the recording clock, so golden tests and reproducible demos print
   // the same timestamps every run.
   if (const char* now = std::getenv("STOCKPILE_NOW"); now && *now) {
-    std::istringstream in(now);
-    std::chrono::sys_seconds t;
-    in >> date::parse("%FT%TZ", t);
-    if (in.fail()) {
-      throw InvalidInput("STOCKPILE_NOW", now, "expected a UTC time like 2026-11-22T08:00:00Z");
-    }
+    const auto t = parse_utc_timestamp(now, "STOCKPILE_NOW");
     o.clock = [t] { return t; };
   }
   return o;

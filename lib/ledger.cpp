@@ -1,13 +1,13 @@
 #include "stockpile/ledger.hpp"
 
 #include <algorithm>
-#include <date/date.h>
 #include <fmt/format.h>
 #include <array>
 #include <set>
 #include <span>
 
 #include "ledger_impl.hpp"
+#include "stockpile/clock.hpp"
 #include "material_csv.hpp"
 #include "store/schema.hpp"
 #include "stockpile/csv.hpp"
@@ -20,7 +20,7 @@ std::chrono::sys_seconds Ledger::Impl::now_seconds() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-std::string Ledger::Impl::now() const { return date::format("%FT%TZ", now_seconds()); }
+std::string Ledger::Impl::now() const { return format_utc_timestamp(now_seconds()); }
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;

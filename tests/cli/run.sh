@@ -50,7 +50,7 @@ actual="$work/actual.out"
   source "$scenario"
 ) >"$actual" 2>&1
 # Paths of the temp dir are not stable; show them as $WORK.
-sed -i "s|$work|\$WORK|g" "$actual"
+sed -i -e "s|$work|\$WORK|g" -e "s|$data|\$DATA|g" "$actual"
 
 if [ -n "${UPDATE_GOLDEN:-}" ]; then
   cp "$actual" "$golden"
