@@ -1,5 +1,5 @@
-// stockpile audit — read-only: what an auditor asks first. The ledger file and its schema,
-// the organisation network with its depots and named custodians, and the catalog.
+// stockpile audit — read-only: what an auditor asks first. Does the ledger verify (hash chain
+// and balances)? Who owns which depot, who keeps it, and what does each depot hold?
 #include <fmt/format.h>
 
 #include "common.hpp"
@@ -25,7 +25,8 @@ void section(std::string_view title, const Table& table, bool& first) {
   } else if (output_format() == OutputFormat::Csv) {
     fmt::print("{}# {}\r\n{}", first ? "" : "\r\n", title, render(table, OutputFormat::Csv));
   } else {
-    fmt::print("{}== {} ({})\n{}", first ? "" : "\n", title, table.size(),
+    const std::string count = title == "ledger" ? "" : fmt::format(" ({} rows)", table.size());
+    fmt::print("{}== {}{}\n{}", first ? "" : "\n", title, count,
                render(table, OutputFormat::Table));
   }
   first = false;
@@ -38,15 +39,27 @@ void setup_audit(CLI::App& app) {
                                           "catalog");
   cmd->callback([] {
     auto ledger = open_ledger();
-    if (output_format() == OutputFormat::Table) {
-      fmt::print("stockpile audit of {} (schema version {})\n\n", ledger.path().string(),
-                 ledger.schema_version());
-    }
+    // verify throws IntegrityError (exit 3) on a broken ledger: an audit stops right there.
+    const auto check = ledger.verify();
+    const auto stock = ledger.stock();
+    Table summary({Column{"ledger"}, Column{"schema_version", "schema", true},
+                   Column{"materials", "", true}, Column{"depots", "", true},
+                   Column{"movements", "", true}, Column{"head_hash", "head hash"},
+                   Column{"verified"}});
+    summary.add_row({Cell::str(ledger.path().string()),
+                     Cell::num(std::to_string(ledger.schema_version())),
+                     Cell::num(std::to_string(ledger.materials().size())),
+                     Cell::num(std::to_string(ledger.depots().size())),
+                     Cell::num(std::to_string(check.movements)), Cell::str(check.head_hash),
+                     Cell::boolean(true)});
     bool first = true;
+    section("ledger", summary, first);
     section("organisations", org_table(ledger.organisations()), first);
     section("depots", depot_table(ledger, ledger.depots()), first);
     section("custodians", custodian_table(ledger.custodians()), first);
-    section("materials", material_table(ledger.materials()), first);
+    section("stock by depot", stock_table(group_stock(stock, StockGrouping::Depot),
+                                          StockGrouping::Depot, ledger.today()),
+            first);
     if (output_format() == OutputFormat::Json) fmt::print("\n}}\n");
   });
 }

@@ -65,6 +65,11 @@ void print_record(const Table& table) {
   fmt::print("{}", render(vertical, OutputFormat::Table));
 }
 
+void append_joined(std::string& out, std::string_view sep, std::string_view part) {
+  if (!out.empty()) out.append(sep);
+  out.append(part);
+}
+
 void say(const std::string& line) {
   if (output_format() == OutputFormat::Table) fmt::print("{}\n", line);
 }

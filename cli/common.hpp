@@ -23,6 +23,9 @@ Globals& globals();
 [[nodiscard]] Ledger open_ledger();
 [[nodiscard]] OutputFormat output_format();
 
+// Appends part to out, with sep between parts (no leading separator).
+void append_joined(std::string& out, std::string_view sep, std::string_view part);
+
 // Prints a listing in the chosen --format.
 void print(const Table& table);
 // Prints one record: vertically ("field  value" lines) as a table, else like print().
@@ -35,6 +38,10 @@ void say(const std::string& line);
 [[nodiscard]] Table org_table(const std::vector<Organisation>& orgs);
 [[nodiscard]] Table depot_table(const Ledger& ledger, const std::vector<Depot>& depots);
 [[nodiscard]] Table custodian_table(const std::vector<Custodian>& custodians);
+// full: every field (json, csv, and what a write prints); else what fits a terminal.
+[[nodiscard]] Table movement_table(const std::vector<Movement>& movements, bool full);
+// day: the day the lot statuses are shown for (expired or not).
+[[nodiscard]] Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day);
 
 // Registers each command group (one file each).
 void setup_init(CLI::App& app);
@@ -43,5 +50,7 @@ void setup_org(CLI::App& app);
 void setup_depot(CLI::App& app);
 void setup_custodian(CLI::App& app);
 void setup_audit(CLI::App& app);
+void setup_movements(CLI::App& app);
+void setup_stock(CLI::App& app);
 
 } // namespace stockpile::cli

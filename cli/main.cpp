@@ -27,7 +27,7 @@ std::string missing_command_message(const CLI::App& app) {
   const CLI::App* deepest = chain.back();
   std::string choices;
   for (const auto* sub : deepest->get_subcommands({})) {
-    choices += (choices.empty() ? "" : ", ") + sub->get_name();
+    stockpile::cli::append_joined(choices, ", ", sub->get_name());
   }
   if (choices.empty()) return {};
   const std::string where = deepest == &app ? "stockpile" : "stockpile " + deepest->get_name();
@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   cli::setup_org(app);
   cli::setup_depot(app);
   cli::setup_custodian(app);
+  cli::setup_movements(app);
+  cli::setup_stock(app);
   cli::setup_audit(app);
 
   try {

@@ -1,4 +1,5 @@
 // Tables for the reference data, shared by the listing commands and the audit.
+#include <fmt/format.h>
 #include <map>
 
 #include "common.hpp"
@@ -8,7 +9,7 @@ namespace stockpile::cli {
 namespace {
 std::string join(const std::vector<std::string>& v) {
   std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  for (const auto& s : v) append_joined(out, ",", s);
   return out;
 }
 } // namespace
@@ -58,10 +59,89 @@ Table custodian_table(const std::vector<Custodian>& custodians) {
   Table t({Column{"id"}, Column{"name"}, Column{"phone"}, Column{"roles"}, Column{"depots"}});
   for (const auto& c : custodians) {
     std::string roles, depots;
-    for (Role r : c.roles) roles += (roles.empty() ? "" : ",") + std::string(to_string(r));
-    for (const auto& d : c.depots) depots += (depots.empty() ? "" : ",") + d.str();
+    for (Role r : c.roles) append_joined(roles, ",", to_string(r));
+    for (const auto& d : c.depots) append_joined(depots, ",", d.str());
     t.add_row({Cell::str(c.id.str()), Cell::str(c.name), Cell::str(c.phone), Cell::str(roles),
                Cell::str(depots)});
+  }
+  return t;
+}
+
+} // namespace stockpile::cli
+
+namespace stockpile::cli {
+
+Table movement_table(const std::vector<Movement>& movements, bool full) {
+  // The text table keeps to what fits a terminal; json and csv carry every field.
+  if (!full) {
+    Table t({Column{"id", "", true}, Column{"date"}, Column{"kind"}, Column{"depot"},
+             Column{"material"}, Column{"lot"}, Column{"quantity", "qty", true}, Column{"actor"},
+             Column{"document", "doc"}, Column{"detail"}});
+    for (const auto& m : movements) {
+      std::string detail = m.reason;
+      if (m.reverses) detail = fmt::format("reverses {}: {}", *m.reverses, m.reason);
+      if (!m.counterparty.empty()) append_joined(detail, "; ", m.counterparty);
+      if (m.incident) append_joined(detail, "; ", "incident " + m.incident->str());
+      t.add_row({Cell::num(std::to_string(m.id)), Cell::str(m.date.to_string()),
+                 Cell::str(std::string(to_string(m.kind))), Cell::str(m.depot.str()),
+                 Cell::str(m.material.str()), Cell::str(m.lot.str()),
+                 Cell::num(m.quantity.to_string()), Cell::str(m.actor.str()),
+                 Cell::str(m.document), Cell::str(detail)});
+    }
+    return t;
+  }
+  Table t({Column{"id"}, Column{"operation"}, Column{"date"}, Column{"recorded_at"},
+           Column{"kind"}, Column{"depot"}, Column{"material"}, Column{"lot"},
+           Column{"quantity"}, Column{"actor"}, Column{"counterparty"}, Column{"incident"},
+           Column{"document"}, Column{"reason"}, Column{"note"}, Column{"approver"},
+           Column{"unusable_reason"}, Column{"reverses"}, Column{"hash"}});
+  for (const auto& m : movements) {
+    t.add_row({Cell::num(std::to_string(m.id)), Cell::num(std::to_string(m.operation)),
+               Cell::str(m.date.to_string()), Cell::str(m.recorded_at),
+               Cell::str(std::string(to_string(m.kind))), Cell::str(m.depot.str()),
+               Cell::str(m.material.str()), Cell::str(m.lot.str()),
+               Cell::num(m.quantity.to_string()), Cell::str(m.actor.str()),
+               Cell::str(m.counterparty), m.incident ? Cell::str(m.incident->str()) : Cell::null(),
+               Cell::str(m.document), Cell::str(m.reason), Cell::str(m.note),
+               m.approver ? Cell::str(m.approver->str()) : Cell::null(),
+               Cell::str(m.unusable_reason),
+               m.reverses ? Cell::num(std::to_string(*m.reverses)) : Cell::null(),
+               Cell::str(m.hash)});
+  }
+  return t;
+}
+
+Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day) {
+  std::vector<Column> cols;
+  if (by == StockGrouping::Depot || by == StockGrouping::Lot) cols.emplace_back("depot");
+  if (by == StockGrouping::Tier) cols.emplace_back("tier");
+  cols.emplace_back("material");
+  cols.emplace_back("name");
+  if (by == StockGrouping::Lot) {
+    cols.emplace_back("lot");
+    cols.emplace_back("expiry");
+    cols.emplace_back("status");
+  }
+  cols.emplace_back("quantity", "qty", true);
+  cols.emplace_back("unit");
+  Table t(std::move(cols));
+  for (const auto& s : totals) {
+    std::vector<Cell> row;
+    if (s.depot) row.push_back(Cell::str(s.depot->str()));
+    if (s.tier) row.push_back(Cell::str(std::string(to_string(*s.tier))));
+    row.push_back(Cell::str(s.material.str()));
+    row.push_back(Cell::str(s.name));
+    if (s.lot) {
+      row.push_back(Cell::str(s.lot->number.str()));
+      row.push_back(s.lot->expiry ? Cell::str(s.lot->expiry->to_string()) : Cell::null());
+      // What a keeper needs to see is whether the lot can go out: an expired lot says so.
+      row.push_back(Cell::str(s.lot->status == LotStatus::Available && s.lot->expired_on(day)
+                                  ? "expired"
+                                  : std::string(to_string(s.lot->status))));
+    }
+    row.push_back(Cell::num(s.quantity.to_string()));
+    row.push_back(Cell::str(s.unit));
+    t.add_row(std::move(row));
   }
   return t;
 }

@@ -14,8 +14,11 @@
 #include "stockpile/codes.hpp"
 #include "stockpile/custodian.hpp"
 #include "stockpile/depot.hpp"
+#include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
+#include "stockpile/movement.hpp"
 #include "stockpile/organisation.hpp"
+#include "stockpile/stock.hpp"
 
 namespace stockpile {
 
@@ -27,6 +30,7 @@ struct OpenOptions {
   Clock clock;                  // empty: the system clock (UTC)
   int busy_timeout_ms = 10'000; // how long a writer waits for another writer before failing
   bool synchronous_full = true; // fsync on every commit: a power cut loses nothing committed
+  std::string time_zone;        // which day "today" is; empty: $TZ, else the system's zone
 };
 
 class Ledger {
@@ -85,6 +89,33 @@ public:
   [[nodiscard]] Custodian custodian(const CustodianId& id) const; // throws NotFound
   [[nodiscard]] std::vector<Custodian> custodians() const;
   void assign(const CustodianId& custodian, const DepotCode& depot);
+
+  // ---- movements (出入库), each one transaction; each returns what it recorded ----
+  // The movement date may not be after today (in the configured time zone).
+  Posting receive(const ReceiveRequest& request);
+  Posting issue(const IssueRequest& request);
+  Posting transfer(const TransferRequest& request);
+  Posting dispose(const DisposeRequest& request);
+  Posting return_items(const ReturnRequest& request); // 回收 ("return" is a C++ keyword)
+  Posting reverse(const ReverseRequest& request);
+
+  // ---- lots (批次) ----
+  // Records a status change (quarantine, recall, damage, release); the history is kept.
+  void set_lot_status(const MaterialCode& material, const LotNumber& lot, LotStatus status,
+                      const CustodianId& actor, const std::string& reason);
+  [[nodiscard]] Lot lot(const MaterialCode& material, const LotNumber& lot) const;
+  [[nodiscard]] std::vector<Lot> lots(const std::optional<MaterialCode>& material = {}) const;
+
+  // ---- queries ----
+  [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
+  [[nodiscard]] std::vector<Movement> movements(const MovementQuery& query = {}) const;
+  [[nodiscard]] Date today() const;
+
+  // ---- tamper evidence ----
+  // Recomputes the hash chain and the balances. Throws IntegrityError naming the first bad
+  // movement or balance; with expect_head, also checks that the ledger still holds the
+  // history that ended in that hash.
+  [[nodiscard]] VerifyReport verify(const std::optional<std::string>& expect_head = {}) const;
 
   struct Impl;
 

@@ -2,6 +2,7 @@
 // header for everything, or the one header of the concept you need.
 #pragma once
 
+#include "stockpile/clock.hpp"
 #include "stockpile/codes.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/custodian.hpp"
@@ -10,8 +11,13 @@
 #include "stockpile/duration.hpp"
 #include "stockpile/error.hpp"
 #include "stockpile/ledger.hpp"
+#include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
+#include "stockpile/movement.hpp"
 #include "stockpile/organisation.hpp"
+#include "stockpile/picking.hpp"
 #include "stockpile/quantity.hpp"
+#include "stockpile/stock.hpp"
 #include "stockpile/table.hpp"
+#include "stockpile/tier.hpp"
 #include "stockpile/version.hpp"

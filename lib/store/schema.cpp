@@ -79,8 +79,95 @@ SELECT r.* FROM material_revisions r
 WHERE r.revision = (SELECT max(revision) FROM material_revisions x WHERE x.code = r.code);
 )sql";
 
+// Version 2: the ledger itself. Lots, operations (one per write, for idempotency), movements
+// (append-only and hash-chained) and the balances derived from them.
+constexpr std::string_view kV2 = R"sql(
+CREATE TABLE lots (
+  id          INTEGER PRIMARY KEY,
+  material    TEXT NOT NULL REFERENCES materials (code),
+  lot         TEXT NOT NULL,
+  production  TEXT,
+  expiry      TEXT,
+  created_at  TEXT NOT NULL,
+  UNIQUE (material, lot)
+) STRICT;
+
+CREATE TABLE lot_status_changes (
+  id          INTEGER PRIMARY KEY,
+  lot_id      INTEGER NOT NULL REFERENCES lots (id),
+  status      TEXT NOT NULL CHECK (status IN ('available', 'quarantined', 'recalled', 'damaged')),
+  actor       TEXT NOT NULL REFERENCES custodians (id),
+  reason      TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX lot_status_changes_lot ON lot_status_changes (lot_id);
+
+CREATE TABLE operations (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind            TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  request_digest  TEXT NOT NULL,
+  recorded_at     TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE movements (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  operation       INTEGER NOT NULL REFERENCES operations (id),
+  date            TEXT NOT NULL,
+  recorded_at     TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('receive', 'issue', 'transfer-out', 'transfer-in',
+                                               'dispose', 'return', 'reverse', 'adjust')),
+  depot           TEXT NOT NULL REFERENCES depots (code),
+  lot_id          INTEGER NOT NULL REFERENCES lots (id),
+  quantity        INTEGER NOT NULL CHECK (quantity <> 0),
+  actor           TEXT NOT NULL REFERENCES custodians (id),
+  counterparty    TEXT NOT NULL DEFAULT '',
+  incident        TEXT,
+  document        TEXT NOT NULL DEFAULT '',
+  reason          TEXT NOT NULL DEFAULT '',
+  note            TEXT NOT NULL DEFAULT '',
+  approver        TEXT REFERENCES custodians (id),
+  unusable_reason TEXT NOT NULL DEFAULT '',
+  reverses        INTEGER UNIQUE REFERENCES movements (id),
+  prev_hash       TEXT NOT NULL,
+  hash            TEXT NOT NULL
+) STRICT;
+CREATE INDEX movements_depot_lot ON movements (depot, lot_id);
+CREATE INDEX movements_lot ON movements (lot_id);
+CREATE INDEX movements_date ON movements (date);
+CREATE INDEX movements_operation ON movements (operation);
+CREATE INDEX movements_incident ON movements (incident) WHERE incident IS NOT NULL;
+
+-- Derived: on-hand per depot and lot, kept in the same transaction as each movement so that
+-- reading stock is cheap at any ledger size; verify recomputes it from the movements.
+CREATE TABLE balances (
+  depot    TEXT NOT NULL REFERENCES depots (code),
+  lot_id   INTEGER NOT NULL REFERENCES lots (id),
+  quantity INTEGER NOT NULL CHECK (quantity >= 0),
+  PRIMARY KEY (depot, lot_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER movements_no_update BEFORE UPDATE ON movements
+BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a reversal instead'); END;
+CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements
+BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a reversal instead'); END;
+CREATE TRIGGER operations_no_update BEFORE UPDATE ON operations
+BEGIN SELECT RAISE(ABORT, 'operations are append-only'); END;
+CREATE TRIGGER operations_no_delete BEFORE DELETE ON operations
+BEGIN SELECT RAISE(ABORT, 'operations are append-only'); END;
+CREATE TRIGGER lots_no_update BEFORE UPDATE ON lots
+BEGIN SELECT RAISE(ABORT, 'lots are append-only'); END;
+CREATE TRIGGER lots_no_delete BEFORE DELETE ON lots
+BEGIN SELECT RAISE(ABORT, 'lots are append-only'); END;
+CREATE TRIGGER lot_status_changes_no_update BEFORE UPDATE ON lot_status_changes
+BEGIN SELECT RAISE(ABORT, 'lot status changes are append-only'); END;
+CREATE TRIGGER lot_status_changes_no_delete BEFORE DELETE ON lot_status_changes
+BEGIN SELECT RAISE(ABORT, 'lot status changes are append-only'); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
+    Migration{2, kV2},
 };
 
 } // namespace

@@ -10,6 +10,10 @@
 #include <vector>
 
 #include "stockpile/custodian.hpp"
+#include "stockpile/lot.hpp"
+#include "stockpile/movement.hpp"
+#include "stockpile/picking.hpp"
+#include "stockpile/stock.hpp"
 #include "stockpile/depot.hpp"
 #include "stockpile/material.hpp"
 #include "stockpile/organisation.hpp"
@@ -69,6 +73,71 @@ public:
   [[nodiscard]] bool assigned(const std::string& custodian, const std::string& depot) const;
   void insert_assignment(const std::string& custodian, const std::string& depot,
                          const std::string& now);
+
+  // ---- lots (lib/store/movement_store.cpp) ----
+  struct LotRow {
+    std::int64_t id = 0;
+    Lot lot;
+  };
+  [[nodiscard]] std::optional<LotRow> lot(const std::string& material,
+                                          const std::string& number) const;
+  [[nodiscard]] std::vector<Lot> lots(const std::optional<std::string>& material) const;
+  std::int64_t insert_lot(const Lot& lot, const std::string& now);
+  void insert_lot_status(std::int64_t lot_id, LotStatus status, const std::string& actor,
+                         const std::string& reason, const std::string& now);
+
+  // ---- balances ----
+  struct LotBalance {
+    std::int64_t lot_id = 0;
+    LotStock stock;
+  };
+  // Every lot of the material the depot holds a positive balance of.
+  [[nodiscard]] std::vector<LotBalance> depot_lots(const std::string& depot,
+                                                   const std::string& material) const;
+  [[nodiscard]] Quantity balance(const std::string& depot, std::int64_t lot_id) const;
+  void set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity);
+  // The lowest the balance stands at the end of any day from `day` on: what a movement dated
+  // `day` may take out without making some later day's balance negative.
+  [[nodiscard]] Quantity min_balance_from(const std::string& depot, std::int64_t lot_id,
+                                          const std::string& day) const;
+
+  // ---- operations and movements ----
+  struct OperationRow {
+    std::int64_t id = 0;
+    std::string kind;
+    std::string digest;
+  };
+  [[nodiscard]] std::optional<OperationRow> operation_by_key(const std::string& key) const;
+  std::int64_t insert_operation(const std::string& kind, const std::string& key,
+                                const std::string& digest, const std::string& now);
+  // The hash of the last movement, or the genesis hash.
+  [[nodiscard]] std::string head_hash() const;
+  // The id the next movement gets (ids are never reused, even after a tampered delete).
+  [[nodiscard]] std::int64_t next_movement_id() const;
+  void insert_movement(const Movement& m, std::int64_t lot_id, const std::string& prev_hash);
+  [[nodiscard]] std::optional<Movement> movement(std::int64_t id) const;
+  [[nodiscard]] std::vector<Movement> operation_movements(std::int64_t operation) const;
+  [[nodiscard]] bool reversed(std::int64_t movement_id) const;
+  [[nodiscard]] std::vector<Movement> movements(const MovementQuery& q) const;
+
+  // ---- stock ----
+  [[nodiscard]] std::vector<StockLine> stock(const StockQuery& q,
+                                             const std::vector<std::string>& orgs) const;
+
+  // ---- verification: every movement in id order, with its stored prev_hash ----
+  struct ChainRow {
+    Movement movement;
+    Lot lot;
+    std::string prev_hash;
+  };
+  void for_each_movement(const std::function<void(const ChainRow&)>& fn) const;
+  [[nodiscard]] std::int64_t movement_sequence() const; // highest id ever handed out
+  // (depot, material, lot) → quantity as stored in the balances table.
+  struct BalanceRow {
+    std::string depot, material, lot;
+    Quantity quantity;
+  };
+  [[nodiscard]] std::vector<BalanceRow> all_balances() const;
 
   // For code in lib/ that needs a query of its own (kept inside lib/store/ by convention).
   [[nodiscard]] SQLite::Database& db() const noexcept { return *db_; }

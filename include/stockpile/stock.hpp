@@ -1,0 +1,72 @@
+// Stock (库存): what is on hand, per depot and lot, and the filters and groupings the
+// stock report and the history use.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "stockpile/codes.hpp"
+#include "stockpile/date.hpp"
+#include "stockpile/lot.hpp"
+#include "stockpile/movement.hpp"
+#include "stockpile/quantity.hpp"
+#include "stockpile/tier.hpp"
+
+namespace stockpile {
+
+struct StockLine {
+  DepotCode depot;
+  Tier tier = Tier::Physical; // physical or enterprise, from the depot owner's level
+  MaterialCode material;
+  std::string name; // the material's current name
+  std::string unit;
+  Lot lot;
+  Quantity quantity;
+};
+
+struct StockQuery {
+  std::optional<DepotCode> depot;
+  std::optional<MaterialCode> material;
+  std::optional<OrgCode> org; // the organisation and every organisation below it
+  std::optional<Date> as_of;  // the balance at the end of that day; none: now
+  bool include_zero = false;  // lots that were emptied
+};
+
+enum class StockGrouping { Depot, Material, Lot, Tier };
+[[nodiscard]] StockGrouping parse_stock_grouping(std::string_view text,
+                                                 std::string_view field = "--by");
+
+// One row of a grouped stock report; fields that the grouping folds away are empty.
+struct StockTotal {
+  std::optional<DepotCode> depot;
+  std::optional<Tier> tier;
+  MaterialCode material;
+  std::string name;
+  std::string unit;
+  std::optional<Lot> lot;
+  Quantity quantity;
+};
+
+// Pure: folds lot lines into the grouping, sorted by its keys.
+[[nodiscard]] std::vector<StockTotal> group_stock(const std::vector<StockLine>& lines,
+                                                  StockGrouping by);
+
+struct MovementQuery {
+  std::optional<DepotCode> depot;
+  std::optional<MaterialCode> material;
+  std::optional<LotNumber> lot;
+  std::optional<MovementKind> kind;
+  bool transfers = false; // kind given as "transfer": both legs
+  std::optional<IncidentCode> incident;
+  std::optional<Date> from;
+  std::optional<Date> to;
+};
+
+// The outcome of verify: the chain and the balances recomputed from the movements.
+struct VerifyReport {
+  std::int64_t movements = 0;
+  std::string head_hash; // empty for a ledger without movements
+};
+
+} // namespace stockpile

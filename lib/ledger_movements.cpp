@@ -1,0 +1,509 @@
+// The Ledger facade's movements: each request is checked and planned against the ledger as it
+// stands, then posted in the same transaction (hash-chained movements and balances together).
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "canonical.hpp"
+#include "ledger_impl.hpp"
+#include "movement_chain.hpp"
+#include "stockpile/clock.hpp"
+#include "stockpile/error.hpp"
+#include "stockpile/picking.hpp"
+
+namespace stockpile {
+
+namespace {
+
+using detail::Canonical;
+
+// One line to post: the planner's output.
+struct Leg {
+  MovementKind kind;
+  DepotCode depot;
+  Lot lot;
+  Quantity quantity; // signed
+  std::string reason;
+  std::optional<CustodianId> approver;
+  std::string unusable_reason;
+  std::optional<std::int64_t> reverses;
+};
+
+struct Header {
+  Date date;
+  CustodianId actor;
+  const Paperwork& paper;
+};
+
+Material require_material(const Ledger::Impl& impl, const MaterialCode& code) {
+  auto m = impl.store.material(code.str());
+  if (!m) throw NotFound("material", code.str());
+  return std::move(*m);
+}
+
+void require_depot(const Ledger::Impl& impl, const DepotCode& code) {
+  if (!impl.store.depot(code.str())) throw NotFound("depot", code.str());
+}
+
+void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::string_view field) {
+  if (!impl.store.custodian(id.str())) {
+    throw InvalidInput(field, id.str(), "is not a custodian in the ledger (see custodian list)");
+  }
+}
+
+void check_quantity(Quantity q, const Material& m) {
+  if (!q.is_positive()) throw InvalidInput("--qty", q.to_string(), "must be greater than zero");
+  if (q.decimals() > m.decimals) {
+    throw InvalidInput("--qty", q.to_string(),
+                       m.decimals == 0
+                           ? fmt::format("{} is counted in whole {}", m.code.str(), m.unit)
+                           : fmt::format("{} takes at most {} decimals", m.code.str(),
+                                         m.decimals));
+  }
+}
+
+void check_header(const Ledger::Impl& impl, const Header& h) {
+  require_custodian(impl, h.actor, "--actor");
+  const Date today = local_date(impl.now_seconds(), impl.options.time_zone);
+  if (h.date > today) {
+    throw InvalidInput("--date", h.date.to_string(),
+                       fmt::format("is in the future (today is {})", today.to_string()));
+  }
+}
+
+// The lot number a request means: lot-tracked materials need one (when `required`);
+// others always use the implicit lot.
+std::optional<LotNumber> lot_number(const Material& m, const std::optional<LotNumber>& given,
+                                    bool required) {
+  if (!m.lot_tracked) {
+    if (given && given->str() != kImplicitLot) {
+      throw InvalidInput("--lot", given->str(),
+                         fmt::format("material {} is not tracked by lot; leave --lot out",
+                                     m.code.str()));
+    }
+    return LotNumber(std::string(kImplicitLot));
+  }
+  if (!given && required) {
+    throw InvalidInput(fmt::format("--lot: material {} is tracked by lot; name the lot",
+                                   m.code.str()));
+  }
+  return given;
+}
+
+Lot require_lot(const Ledger::Impl& impl, const Material& m, const LotNumber& number) {
+  auto row = impl.store.lot(m.code.str(), number.str());
+  if (!row) {
+    throw NotFound(fmt::format("lot {}: material {} has no such lot in the ledger",
+                               quote(number.str()), m.code.str()));
+  }
+  return row->lot;
+}
+
+// What the depot can give of a lot on `day`: the current balance, or less when a later day's
+// balance would otherwise go negative (a movement recorded late, dated in the past).
+Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot, Date day) {
+  auto row = impl.store.lot(lot.material.str(), lot.number.str());
+  if (!row) return Quantity();
+  return std::min(impl.store.balance(depot.str(), row->id),
+                  impl.store.min_balance_from(depot.str(), row->id, day.to_string()));
+}
+
+std::string why_unusable(const Lot& lot) {
+  if (lot.status != LotStatus::Available) return std::string(to_string(lot.status));
+  return fmt::format("expired (expiry {})", lot.expiry->to_string());
+}
+
+// Picks what leaves `depot`: the named lot, or first expiry first out across usable lots.
+std::vector<Pick> pick(const Ledger::Impl& impl, const DepotCode& depot, const Material& m,
+                       const std::optional<LotNumber>& given, Quantity wanted, Date day,
+                       const std::string& allow_unusable) {
+  const auto number = lot_number(m, given, false);
+  if (number) {
+    const Lot lot = require_lot(impl, m, *number);
+    if (!lot.usable_on(day) && allow_unusable.empty()) {
+      throw RuleViolation(fmt::format(
+          "lot {} of {} is {} on {}; move it anyway only with --allow-unusable REASON",
+          lot.number.str(), m.code.str(), why_unusable(lot), day.to_string()));
+    }
+    const Quantity have = available(impl, depot, lot, day);
+    if (have < wanted) {
+      throw InsufficientStock(fmt::format("--qty \"{}\": lot {} of {} ({}) can give only {} {} "
+                                          "at depot {} for a movement dated {}",
+                                          wanted.to_string(), lot.number.str(), m.code.str(),
+                                          m.name, have.to_string(), m.unit, depot.str(),
+                                          day.to_string()));
+    }
+    return {Pick{lot, wanted}};
+  }
+  if (!allow_unusable.empty()) {
+    throw InvalidInput("--allow-unusable: name the lot with --lot; first expiry first out "
+                       "only takes usable lots");
+  }
+  std::vector<LotStock> lots;
+  for (auto& b : impl.store.depot_lots(depot.str(), m.code.str())) {
+    b.stock.on_hand = std::min(b.stock.on_hand, impl.store.min_balance_from(
+                                                    depot.str(), b.lot_id, day.to_string()));
+    lots.push_back(std::move(b.stock));
+  }
+  auto result = pick_first_expiry(std::move(lots), wanted, day);
+  if (result.short_of(wanted)) {
+    std::string unusable;
+    if (result.unusable.is_positive()) {
+      unusable = fmt::format(" (another {} is expired, quarantined, recalled or damaged)",
+                             result.unusable.to_string());
+    }
+    throw InsufficientStock(fmt::format("--qty \"{}\": depot {} has only {} {} of {} ({}) "
+                                        "usable on {}{}",
+                                        wanted.to_string(), depot.str(),
+                                        result.usable.to_string(), m.unit, m.code.str(), m.name,
+                                        day.to_string(), unusable));
+  }
+  return result.picks;
+}
+
+Canonical request_of(std::string_view kind, const Header& h) {
+  Canonical c;
+  c.add("kind", kind)
+      .add("date", h.date.to_string())
+      .add("actor", h.actor.str())
+      .add("counterparty", h.paper.counterparty)
+      .add_opt("incident", h.paper.incident ? std::optional<std::string>(h.paper.incident->str())
+                                        : std::nullopt)
+      .add("document", h.paper.document)
+      .add("note", h.paper.note);
+  return c;
+}
+
+std::optional<std::string> opt(const std::optional<LotNumber>& v) {
+  return v ? std::optional<std::string>(v->str()) : std::nullopt;
+}
+std::optional<std::string> opt(const std::optional<Date>& v) {
+  return v ? std::optional<std::string>(v->to_string()) : std::nullopt;
+}
+
+// Checks idempotency, runs the planner, and posts its legs: one transaction.
+Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
+             const Header& h, const std::function<std::vector<Leg>()>& plan) {
+  Posting result;
+  impl.store.write([&] {
+    const std::string digest = detail::sha256_hex(request.bytes());
+    const std::string& key = h.paper.idempotency_key;
+    if (!key.empty()) {
+      if (auto op = impl.store.operation_by_key(key)) {
+        if (op->digest != digest) {
+          throw RuleViolation(fmt::format("--idempotency-key {}: already used by operation {} "
+                                          "for a different request; nothing was written",
+                                          quote(key), op->id));
+        }
+        result = Posting{op->id, impl.store.operation_movements(op->id), true};
+        return;
+      }
+    }
+    check_header(impl, h);
+    const auto legs = plan();
+    const std::string now = impl.now();
+    const auto operation = impl.store.insert_operation(std::string(kind), key, digest, now);
+    std::string prev = impl.store.head_hash();
+    std::int64_t id = impl.store.next_movement_id();
+    for (const auto& leg : legs) {
+      auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
+      const std::int64_t lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
+      const Quantity after = impl.store.balance(leg.depot.str(), lot_id) + leg.quantity;
+      if (after.is_negative()) {
+        // The planner checks first; this guards the invariant whatever a planner does.
+        throw InsufficientStock(fmt::format("depot {} lot {} of {} would go below zero ({})",
+                                            leg.depot.str(), leg.lot.number.str(),
+                                            leg.lot.material.str(), after.to_string()));
+      }
+      impl.store.set_balance(leg.depot.str(), lot_id, after);
+      Movement m{.id = id++,
+                 .operation = operation,
+                 .date = h.date,
+                 .recorded_at = now,
+                 .kind = leg.kind,
+                 .depot = leg.depot,
+                 .material = leg.lot.material,
+                 .lot = leg.lot.number,
+                 .quantity = leg.quantity,
+                 .actor = h.actor,
+                 .counterparty = h.paper.counterparty,
+                 .incident = h.paper.incident,
+                 .document = h.paper.document,
+                 .reason = leg.reason,
+                 .note = h.paper.note,
+                 .approver = leg.approver,
+                 .unusable_reason = leg.unusable_reason,
+                 .reverses = leg.reverses,
+                 .hash = {}};
+      m.hash = detail::chain_hash(prev, m, leg.lot);
+      impl.store.insert_movement(m, lot_id, prev);
+      prev = m.hash;
+      result.movements.push_back(std::move(m));
+    }
+    result.operation = operation;
+  });
+  return result;
+}
+
+} // namespace
+
+Posting Ledger::receive(const ReceiveRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("receive", h);
+  request.add("depot", r.depot.str())
+      .add("material", r.material.str())
+      .add_opt("lot", opt(r.lot))
+      .add("quantity", r.quantity.thousandths())
+      .add_opt("production", opt(r.production))
+      .add_opt("expiry", opt(r.expiry));
+  return post(*impl_, "receive", request, h, [&] {
+    const Material m = require_material(*impl_, r.material);
+    require_depot(*impl_, r.depot);
+    check_quantity(r.quantity, m);
+    const LotNumber number = *lot_number(m, r.lot, true);
+    Lot lot{.material = m.code, .number = number, .production = r.production, .expiry = r.expiry};
+    if (!lot.expiry && lot.production && m.shelf_life) {
+      lot.expiry = m.shelf_life->add_to(*lot.production);
+    }
+    if (lot.production && lot.expiry && *lot.expiry < *lot.production) {
+      throw InvalidInput("--expiry", lot.expiry->to_string(),
+                         fmt::format("is before the production date {}",
+                                     lot.production->to_string()));
+    }
+    if (auto existing = impl_->store.lot(m.code.str(), number.str())) {
+      // A lot's dates are on its label: a second receipt of the same lot must agree.
+      const auto& old = existing->lot;
+      if (r.expiry && old.expiry != r.expiry) {
+        throw InvalidInput("--expiry", r.expiry->to_string(),
+                           fmt::format("lot {} of {} is already recorded with expiry {}",
+                                       number.str(), m.code.str(),
+                                       old.expiry ? old.expiry->to_string() : "none"));
+      }
+      if (r.production && old.production != r.production) {
+        throw InvalidInput("--production", r.production->to_string(),
+                           fmt::format("lot {} of {} is already recorded with production date {}",
+                                       number.str(), m.code.str(),
+                                       old.production ? old.production->to_string() : "none"));
+      }
+      lot = old;
+    }
+    return std::vector<Leg>{Leg{MovementKind::Receive, r.depot, lot, r.quantity, "", {}, "", {}}};
+  });
+}
+
+Posting Ledger::issue(const IssueRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("issue", h);
+  request.add("depot", r.depot.str())
+      .add("material", r.material.str())
+      .add_opt("lot", opt(r.lot))
+      .add("quantity", r.quantity.thousandths())
+      .add("allow_unusable", r.allow_unusable);
+  return post(*impl_, "issue", request, h, [&] {
+    const Material m = require_material(*impl_, r.material);
+    require_depot(*impl_, r.depot);
+    check_quantity(r.quantity, m);
+    std::vector<Leg> legs;
+    for (auto& p : pick(*impl_, r.depot, m, r.lot, r.quantity, r.date, r.allow_unusable)) {
+      const bool unusable = !p.lot.usable_on(r.date);
+      legs.push_back(Leg{MovementKind::Issue, r.depot, p.lot, -p.quantity, "", {},
+                         unusable ? r.allow_unusable : "", {}});
+    }
+    return legs;
+  });
+}
+
+Posting Ledger::transfer(const TransferRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("transfer", h);
+  request.add("from", r.from.str())
+      .add("to", r.to.str())
+      .add("material", r.material.str())
+      .add_opt("lot", opt(r.lot))
+      .add("quantity", r.quantity.thousandths())
+      .add("allow_unusable", r.allow_unusable);
+  return post(*impl_, "transfer", request, h, [&] {
+    const Material m = require_material(*impl_, r.material);
+    require_depot(*impl_, r.from);
+    require_depot(*impl_, r.to);
+    if (r.from == r.to) {
+      throw InvalidInput("--to", r.to.str(), "is the depot the goods leave (--from)");
+    }
+    check_quantity(r.quantity, m);
+    std::vector<Leg> legs;
+    for (auto& p : pick(*impl_, r.from, m, r.lot, r.quantity, r.date, r.allow_unusable)) {
+      const std::string unusable = p.lot.usable_on(r.date) ? "" : r.allow_unusable;
+      legs.push_back(Leg{MovementKind::TransferOut, r.from, p.lot, -p.quantity, "", {},
+                         unusable, {}});
+      legs.push_back(Leg{MovementKind::TransferIn, r.to, p.lot, p.quantity, "", {}, unusable, {}});
+    }
+    return legs;
+  });
+}
+
+Posting Ledger::dispose(const DisposeRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("dispose", h);
+  request.add("depot", r.depot.str())
+      .add("material", r.material.str())
+      .add_opt("lot", opt(r.lot))
+      .add("quantity", r.quantity.thousandths())
+      .add("reason", to_string(r.reason))
+      .add("approver", r.approver.str());
+  return post(*impl_, "dispose", request, h, [&] {
+    const Material m = require_material(*impl_, r.material);
+    require_depot(*impl_, r.depot);
+    check_quantity(r.quantity, m);
+    require_custodian(*impl_, r.approver, "--approved-by");
+    if (r.approver == r.actor) {
+      throw InvalidInput("--approved-by", r.approver.str(),
+                         "is the actor; a write-off needs a second custodian's approval");
+    }
+    // Expired, recalled or damaged stock leaves the books this way, so no usability check.
+    const Lot lot = require_lot(*impl_, m, *lot_number(m, r.lot, true));
+    const Quantity have = available(*impl_, r.depot, lot, r.date);
+    if (have < r.quantity) {
+      throw InsufficientStock(fmt::format("--qty \"{}\": lot {} of {} has only {} {} at depot {}",
+                                          r.quantity.to_string(), lot.number.str(), m.code.str(),
+                                          have.to_string(), m.unit, r.depot.str()));
+    }
+    return std::vector<Leg>{Leg{MovementKind::Dispose, r.depot, lot, -r.quantity,
+                                std::string(to_string(r.reason)), r.approver, "", {}}};
+  });
+}
+
+Posting Ledger::return_items(const ReturnRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("return", h);
+  request.add("depot", r.depot.str())
+      .add("material", r.material.str())
+      .add_opt("lot", opt(r.lot))
+      .add("quantity", r.quantity.thousandths());
+  return post(*impl_, "return", request, h, [&] {
+    const Material m = require_material(*impl_, r.material);
+    require_depot(*impl_, r.depot);
+    check_quantity(r.quantity, m);
+    if (!m.recoverable) {
+      throw RuleViolation(fmt::format("material {} ({}) is not recoverable: consumables are not "
+                                      "returned (receive them instead)",
+                                      m.code.str(), m.name));
+    }
+    const Lot lot = require_lot(*impl_, m, *lot_number(m, r.lot, true));
+    return std::vector<Leg>{Leg{MovementKind::Return, r.depot, lot, r.quantity, "", {}, "", {}}};
+  });
+}
+
+Posting Ledger::reverse(const ReverseRequest& r) {
+  const Header h{r.date, r.actor, r.paper};
+  auto request = request_of("reverse", h);
+  for (auto id : r.movements) request.add("movement", id);
+  request.add("reason", r.reason);
+  return post(*impl_, "reverse", request, h, [&] {
+    if (r.movements.empty()) throw InvalidInput("movement: name at least one movement id");
+    if (r.reason.empty()) throw InvalidInput("--reason: a reversal needs a reason");
+    // Gather the movements, bringing each transfer leg's other leg along.
+    std::vector<Movement> targets;
+    auto add = [&](Movement m) {
+      if (std::none_of(targets.begin(), targets.end(),
+                       [&](const Movement& t) { return t.id == m.id; })) {
+        targets.push_back(std::move(m));
+      }
+    };
+    for (auto id : r.movements) {
+      auto m = impl_->store.movement(id);
+      if (!m) throw NotFound("movement", std::to_string(id));
+      if (m->kind == MovementKind::TransferOut || m->kind == MovementKind::TransferIn) {
+        const auto other_kind = m->kind == MovementKind::TransferOut ? MovementKind::TransferIn
+                                                                     : MovementKind::TransferOut;
+        for (auto& leg : impl_->store.operation_movements(m->operation)) {
+          if (leg.kind == other_kind && leg.lot == m->lot && leg.material == m->material &&
+              leg.quantity == -m->quantity) {
+            add(std::move(leg));
+            break;
+          }
+        }
+      }
+      add(std::move(*m));
+    }
+    std::sort(targets.begin(), targets.end(),
+              [](const Movement& a, const Movement& b) { return a.id < b.id; });
+    std::vector<Leg> legs;
+    for (const auto& t : targets) {
+      if (t.kind == MovementKind::Reverse) {
+        throw RuleViolation(fmt::format("movement {} is itself a reversal; record the movement "
+                                        "again instead",
+                                        t.id));
+      }
+      if (impl_->store.reversed(t.id)) {
+        throw RuleViolation(fmt::format("movement {} was already reversed", t.id));
+      }
+      if (r.date < t.date) {
+        throw InvalidInput("--date", r.date.to_string(),
+                           fmt::format("is before movement {}'s date {}", t.id,
+                                       t.date.to_string()));
+      }
+      const Material m = require_material(*impl_, t.material);
+      const Lot lot = require_lot(*impl_, m, t.lot);
+      if (t.quantity.is_positive()) {
+        const Quantity have = available(*impl_, t.depot, lot, r.date);
+        if (have < t.quantity) {
+          throw InsufficientStock(fmt::format(
+              "reversing movement {} takes {} {} of {} lot {} out of depot {}, which has only {}",
+              t.id, t.quantity.to_string(), m.unit, m.code.str(), lot.number.str(),
+              t.depot.str(), have.to_string()));
+        }
+      }
+      legs.push_back(Leg{MovementKind::Reverse, t.depot, lot, -t.quantity, r.reason, {}, "", t.id});
+    }
+    return legs;
+  });
+}
+
+void Ledger::set_lot_status(const MaterialCode& material, const LotNumber& lot_number_,
+                            LotStatus status, const CustodianId& actor,
+                            const std::string& reason) {
+  impl_->store.write([&] {
+    require_custodian(*impl_, actor, "--actor");
+    const Material m = require_material(*impl_, material);
+    auto row = impl_->store.lot(m.code.str(), lot_number_.str());
+    if (!row) throw NotFound("lot", lot_number_.str());
+    if (reason.empty()) throw InvalidInput("--reason: a status change needs a reason");
+    impl_->store.insert_lot_status(row->id, status, actor.str(), reason, impl_->now());
+  });
+}
+
+Lot Ledger::lot(const MaterialCode& material, const LotNumber& number) const {
+  auto row = impl_->read([&] { return impl_->store.lot(material.str(), number.str()); });
+  if (!row) throw NotFound("lot", number.str());
+  return row->lot;
+}
+
+std::vector<Lot> Ledger::lots(const std::optional<MaterialCode>& material) const {
+  return impl_->read([&] {
+    return impl_->store.lots(material ? std::optional<std::string>(material->str())
+                                      : std::nullopt);
+  });
+}
+
+std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
+  std::vector<std::string> orgs;
+  if (query.org) {
+    for (const auto& o : organisation_subtree(*query.org)) orgs.push_back(o.str());
+  }
+  return impl_->read([&] {
+    if (query.depot) require_depot(*impl_, *query.depot);
+    if (query.material) require_material(*impl_, *query.material);
+    return impl_->store.stock(query, orgs);
+  });
+}
+
+std::vector<Movement> Ledger::movements(const MovementQuery& query) const {
+  return impl_->read([&] { return impl_->store.movements(query); });
+}
+
+Date Ledger::today() const { return local_date(impl_->now_seconds(), impl_->options.time_zone); }
+
+VerifyReport Ledger::verify(const std::optional<std::string>& expect_head) const {
+  return impl_->read([&] { return detail::verify_chain(impl_->store, expect_head); });
+}
+
+} // namespace stockpile

@@ -1,0 +1,136 @@
+#include "movement_chain.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <array>
+#include <fmt/format.h>
+#include <map>
+#include <tuple>
+
+#include "canonical.hpp"
+#include "stockpile/error.hpp"
+
+namespace stockpile::detail {
+
+namespace {
+std::optional<std::string> text_of(const std::optional<Date>& d) {
+  return d ? std::optional<std::string>(d->to_string()) : std::nullopt;
+}
+} // namespace
+
+std::string canonical_movement(const Movement& m, const Lot& lot) {
+  // Everything recorded about the movement, and the label of its lot (the lots table is part
+  // of what the chain protects: a changed expiry date must show).
+  Canonical c;
+  c.add("v", std::int64_t{1})
+      .add("id", m.id)
+      .add("operation", m.operation)
+      .add("date", m.date.to_string())
+      .add("recorded_at", m.recorded_at)
+      .add("kind", to_string(m.kind))
+      .add("depot", m.depot.str())
+      .add("material", m.material.str())
+      .add("lot", m.lot.str())
+      .add_opt("production", text_of(lot.production))
+      .add_opt("expiry", text_of(lot.expiry))
+      .add("quantity", m.quantity.thousandths())
+      .add("actor", m.actor.str())
+      .add("counterparty", m.counterparty)
+      .add_opt("incident", m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt)
+      .add("document", m.document)
+      .add("reason", m.reason)
+      .add("note", m.note)
+      .add_opt("approver", m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt)
+      .add("unusable_reason", m.unusable_reason)
+      .add_opt("reverses",
+           m.reverses ? std::optional<std::string>(std::to_string(*m.reverses)) : std::nullopt);
+  return c.bytes();
+}
+
+std::string chain_hash(const std::string& prev_hash, const Movement& m, const Lot& lot) {
+  return sha256_hex(prev_hash + canonical_movement(m, lot));
+}
+
+VerifyReport verify_chain(const store::SqliteStore& store,
+                          const std::optional<std::string>& expect_head) {
+  VerifyReport report;
+  std::string prev(kGenesisHash);
+  std::int64_t last_id = 0;
+  bool head_seen = !expect_head.has_value();
+  using Key = std::tuple<std::string, std::string, std::string>;
+  std::map<Key, Quantity> sums;
+
+  store.for_each_movement([&](const store::SqliteStore::ChainRow& row) {
+    const Movement& m = row.movement;
+    if (m.id != last_id + 1) {
+      throw IntegrityError(fmt::format("movement {} is missing: the ledger jumps from movement "
+                                       "{} to {} (removed from the file)",
+                                       last_id + 1, last_id, m.id));
+    }
+    if (row.prev_hash != prev) {
+      throw IntegrityError(fmt::format("movement {}: its link to movement {} is broken (the "
+                                       "previous hash it records is not that movement's hash)",
+                                       m.id, last_id));
+    }
+    const std::string expected = chain_hash(prev, m, row.lot);
+    if (expected != m.hash) {
+      throw IntegrityError(fmt::format("movement {}: its content does not match its hash "
+                                       "(changed after it was recorded)",
+                                       m.id));
+    }
+    if (expect_head && m.hash == *expect_head) head_seen = true;
+    sums[Key{m.depot.str(), m.material.str(), m.lot.str()}] += m.quantity;
+    prev = m.hash;
+    last_id = m.id;
+    ++report.movements;
+  });
+  if (store.movement_sequence() > last_id) {
+    throw IntegrityError(fmt::format("movement {} is missing: movements up to {} were recorded "
+                                     "but the ledger ends at {} (removed from the file)",
+                                     last_id + 1, store.movement_sequence(), last_id));
+  }
+  if (!head_seen) {
+    throw IntegrityError(fmt::format("--expect-head {}: no movement has this hash; the history "
+                                     "that ended there was changed or removed",
+                                     *expect_head));
+  }
+
+  // The balances table must be exactly what the movements add up to.
+  for (const auto& b : store.all_balances()) {
+    const Key key{b.depot, b.material, b.lot};
+    auto it = sums.find(key);
+    const Quantity from_movements = it == sums.end() ? Quantity() : it->second;
+    if (from_movements != b.quantity) {
+      throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: the balances "
+                                       "table holds {} but the movements add up to {}",
+                                       b.depot, b.material, b.lot, b.quantity.to_string(),
+                                       from_movements.to_string()));
+    }
+    if (it != sums.end()) sums.erase(it);
+  }
+  for (const auto& [key, q] : sums) {
+    if (!q.is_zero()) {
+      throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: missing from "
+                                       "the balances table; the movements add up to {}",
+                                       std::get<0>(key), std::get<1>(key), std::get<2>(key),
+                                       q.to_string()));
+    }
+  }
+
+  // The append-only triggers must still be there.
+  static constexpr std::array kTriggers{"movements_no_update", "movements_no_delete",
+                                        "lots_no_update", "lots_no_delete"};
+  for (const char* name : kTriggers) {
+    SQLite::Statement q(store.db(), "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND "
+                                    "name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) {
+      throw IntegrityError(fmt::format("trigger {} was removed: the ledger no longer refuses "
+                                       "edits; restore it from a copy and investigate",
+                                       name));
+    }
+  }
+  report.head_hash = last_id == 0 ? std::string() : prev;
+  return report;
+}
+
+} // namespace stockpile::detail

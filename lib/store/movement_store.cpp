@@ -1,0 +1,376 @@
+// The ledger's movements, lots and balances in SQLite (part of the storage seam).
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+
+#include "canonical.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace stockpile::store {
+
+namespace {
+
+std::optional<Date> nullable_date(const SQLite::Column& c) {
+  if (c.isNull()) return std::nullopt;
+  return Date::parse(c.getString());
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::optional<std::string>& v) {
+  if (v) q.bind(index, *v);
+  else q.bind(index);
+}
+
+std::optional<std::string> text_of(const std::optional<Date>& d) {
+  if (!d) return std::nullopt;
+  return d->to_string();
+}
+
+constexpr const char* kLotStatus =
+    "COALESCE((SELECT s.status FROM lot_status_changes s WHERE s.lot_id = l.id "
+    "ORDER BY s.id DESC LIMIT 1), 'available')";
+
+// Columns 0..21 as read by read_movement (with the lot's fields at the end).
+const std::string kMovementSelect = fmt::format(
+    "SELECT m.id, m.operation, m.date, m.recorded_at, m.kind, m.depot, l.material, l.lot, "
+    "m.quantity, m.actor, m.counterparty, m.incident, m.document, m.reason, m.note, m.approver, "
+    "m.unusable_reason, m.reverses, m.hash, m.prev_hash, l.production, l.expiry, {} "
+    "FROM movements m JOIN lots l ON l.id = m.lot_id",
+    kLotStatus);
+
+Movement read_movement(SQLite::Statement& q) {
+  Movement m{.id = q.getColumn(0).getInt64(),
+             .operation = q.getColumn(1).getInt64(),
+             .date = Date::parse(q.getColumn(2).getString()),
+             .recorded_at = q.getColumn(3).getString(),
+             .kind = parse_movement_kind(q.getColumn(4).getString()),
+             .depot = DepotCode(q.getColumn(5).getString()),
+             .material = MaterialCode(q.getColumn(6).getString()),
+             .lot = LotNumber(q.getColumn(7).getString()),
+             .quantity = Quantity::from_thousandths(q.getColumn(8).getInt64()),
+             .actor = CustodianId(q.getColumn(9).getString()),
+             .counterparty = q.getColumn(10).getString(),
+             .incident = std::nullopt,
+             .document = q.getColumn(12).getString(),
+             .reason = q.getColumn(13).getString(),
+             .note = q.getColumn(14).getString(),
+             .approver = std::nullopt,
+             .unusable_reason = q.getColumn(16).getString(),
+             .reverses = std::nullopt,
+             .hash = q.getColumn(18).getString()};
+  if (!q.getColumn(11).isNull()) m.incident = IncidentCode(q.getColumn(11).getString());
+  if (!q.getColumn(15).isNull()) m.approver = CustodianId(q.getColumn(15).getString());
+  if (!q.getColumn(17).isNull()) m.reverses = q.getColumn(17).getInt64();
+  return m;
+}
+
+Lot read_movement_lot(SQLite::Statement& q) {
+  return Lot{.material = MaterialCode(q.getColumn(6).getString()),
+             .number = LotNumber(q.getColumn(7).getString()),
+             .production = nullable_date(q.getColumn(20)),
+             .expiry = nullable_date(q.getColumn(21)),
+             .status = parse_lot_status(q.getColumn(22).getString())};
+}
+
+} // namespace
+
+// ---- lots -------------------------------------------------------------------------------
+
+std::optional<SqliteStore::LotRow> SqliteStore::lot(const std::string& material,
+                                                    const std::string& number) const {
+  SQLite::Statement q(*db_, fmt::format("SELECT l.id, l.production, l.expiry, {} FROM lots l "
+                                        "WHERE l.material = ? AND l.lot = ?",
+                                        kLotStatus));
+  q.bind(1, material);
+  q.bind(2, number);
+  if (!q.executeStep()) return std::nullopt;
+  return LotRow{q.getColumn(0).getInt64(),
+                Lot{.material = MaterialCode(material),
+                    .number = LotNumber(number),
+                    .production = nullable_date(q.getColumn(1)),
+                    .expiry = nullable_date(q.getColumn(2)),
+                    .status = parse_lot_status(q.getColumn(3).getString())}};
+}
+
+std::vector<Lot> SqliteStore::lots(const std::optional<std::string>& material) const {
+  SQLite::Statement q(*db_, fmt::format("SELECT l.material, l.lot, l.production, l.expiry, {} "
+                                        "FROM lots l WHERE (?1 IS NULL OR l.material = ?1) "
+                                        "ORDER BY l.material, l.expiry IS NULL, l.expiry, l.lot",
+                                        kLotStatus));
+  bind_optional(q, 1, material);
+  std::vector<Lot> out;
+  while (q.executeStep()) {
+    out.push_back(Lot{.material = MaterialCode(q.getColumn(0).getString()),
+                      .number = LotNumber(q.getColumn(1).getString()),
+                      .production = nullable_date(q.getColumn(2)),
+                      .expiry = nullable_date(q.getColumn(3)),
+                      .status = parse_lot_status(q.getColumn(4).getString())});
+  }
+  return out;
+}
+
+std::int64_t SqliteStore::insert_lot(const Lot& lot, const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO lots (material, lot, production, expiry, created_at) "
+                            "VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, lot.material.str());
+  q.bind(2, lot.number.str());
+  bind_optional(q, 3, text_of(lot.production));
+  bind_optional(q, 4, text_of(lot.expiry));
+  q.bind(5, now);
+  q.exec();
+  return db_->getLastInsertRowid();
+}
+
+void SqliteStore::insert_lot_status(std::int64_t lot_id, LotStatus status,
+                                    const std::string& actor, const std::string& reason,
+                                    const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO lot_status_changes (lot_id, status, actor, reason, "
+                            "recorded_at) VALUES (?, ?, ?, ?, ?)");
+  q.bind(1, lot_id);
+  q.bind(2, std::string(to_string(status)));
+  q.bind(3, actor);
+  q.bind(4, reason);
+  q.bind(5, now);
+  q.exec();
+}
+
+// ---- balances -----------------------------------------------------------------------------
+
+std::vector<SqliteStore::LotBalance> SqliteStore::depot_lots(const std::string& depot,
+                                                             const std::string& material) const {
+  SQLite::Statement q(*db_, fmt::format("SELECT l.id, l.lot, l.production, l.expiry, {}, "
+                                        "b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id "
+                                        "WHERE b.depot = ? AND l.material = ? AND b.quantity > 0",
+                                        kLotStatus));
+  q.bind(1, depot);
+  q.bind(2, material);
+  std::vector<LotBalance> out;
+  while (q.executeStep()) {
+    out.push_back(LotBalance{
+        q.getColumn(0).getInt64(),
+        LotStock{Lot{.material = MaterialCode(material),
+                     .number = LotNumber(q.getColumn(1).getString()),
+                     .production = nullable_date(q.getColumn(2)),
+                     .expiry = nullable_date(q.getColumn(3)),
+                     .status = parse_lot_status(q.getColumn(4).getString())},
+                 Quantity::from_thousandths(q.getColumn(5).getInt64())}});
+  }
+  return out;
+}
+
+Quantity SqliteStore::balance(const std::string& depot, std::int64_t lot_id) const {
+  SQLite::Statement q(*db_, "SELECT quantity FROM balances WHERE depot = ? AND lot_id = ?");
+  q.bind(1, depot);
+  q.bind(2, lot_id);
+  if (!q.executeStep()) return Quantity();
+  return Quantity::from_thousandths(q.getColumn(0).getInt64());
+}
+
+void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity) {
+  SQLite::Statement q(*db_, "INSERT INTO balances (depot, lot_id, quantity) VALUES (?, ?, ?) "
+                            "ON CONFLICT (depot, lot_id) DO UPDATE SET quantity = excluded.quantity");
+  q.bind(1, depot);
+  q.bind(2, lot_id);
+  q.bind(3, quantity.thousandths());
+  q.exec();
+}
+
+Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lot_id,
+                                       const std::string& day) const {
+  // Running balance at the end of each day with movements; the balance at the end of `day`
+  // is the running sum of the last such day on or before it.
+  SQLite::Statement q(*db_,
+                      "WITH daily AS (SELECT date, SUM(quantity) AS q FROM movements "
+                      "WHERE depot = ?1 AND lot_id = ?2 GROUP BY date), "
+                      "running AS (SELECT date, SUM(q) OVER (ORDER BY date) AS r FROM daily) "
+                      "SELECT MIN(r) FROM (SELECT COALESCE((SELECT r FROM running WHERE date <= ?3 "
+                      "ORDER BY date DESC LIMIT 1), 0) AS r UNION ALL "
+                      "SELECT r FROM running WHERE date > ?3)");
+  q.bind(1, depot);
+  q.bind(2, lot_id);
+  q.bind(3, day);
+  if (!q.executeStep() || q.getColumn(0).isNull()) return Quantity();
+  return Quantity::from_thousandths(q.getColumn(0).getInt64());
+}
+
+// ---- operations and movements -------------------------------------------------------------
+
+std::optional<SqliteStore::OperationRow>
+SqliteStore::operation_by_key(const std::string& key) const {
+  SQLite::Statement q(*db_, "SELECT id, kind, request_digest FROM operations "
+                            "WHERE idempotency_key = ?");
+  q.bind(1, key);
+  if (!q.executeStep()) return std::nullopt;
+  return OperationRow{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                      q.getColumn(2).getString()};
+}
+
+std::int64_t SqliteStore::insert_operation(const std::string& kind, const std::string& key,
+                                           const std::string& digest, const std::string& now) {
+  SQLite::Statement q(*db_, "INSERT INTO operations (kind, idempotency_key, request_digest, "
+                            "recorded_at) VALUES (?, ?, ?, ?)");
+  q.bind(1, kind);
+  if (key.empty()) q.bind(2);
+  else q.bind(2, key);
+  q.bind(3, digest);
+  q.bind(4, now);
+  q.exec();
+  return db_->getLastInsertRowid();
+}
+
+std::string SqliteStore::head_hash() const {
+  SQLite::Statement q(*db_, "SELECT hash FROM movements ORDER BY id DESC LIMIT 1");
+  if (!q.executeStep()) return std::string(detail::kGenesisHash);
+  return q.getColumn(0).getString();
+}
+
+std::int64_t SqliteStore::movement_sequence() const {
+  SQLite::Statement q(*db_, "SELECT seq FROM sqlite_sequence WHERE name = 'movements'");
+  if (!q.executeStep()) return 0;
+  return q.getColumn(0).getInt64();
+}
+
+std::int64_t SqliteStore::next_movement_id() const { return movement_sequence() + 1; }
+
+void SqliteStore::insert_movement(const Movement& m, std::int64_t lot_id,
+                                  const std::string& prev_hash) {
+  SQLite::Statement q(*db_,
+                      "INSERT INTO movements (id, operation, date, recorded_at, kind, depot, "
+                      "lot_id, quantity, actor, counterparty, incident, document, reason, note, "
+                      "approver, unusable_reason, reverses, prev_hash, hash) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, m.id);
+  q.bind(2, m.operation);
+  q.bind(3, m.date.to_string());
+  q.bind(4, m.recorded_at);
+  q.bind(5, std::string(to_string(m.kind)));
+  q.bind(6, m.depot.str());
+  q.bind(7, lot_id);
+  q.bind(8, m.quantity.thousandths());
+  q.bind(9, m.actor.str());
+  q.bind(10, m.counterparty);
+  bind_optional(q, 11, m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt);
+  q.bind(12, m.document);
+  q.bind(13, m.reason);
+  q.bind(14, m.note);
+  bind_optional(q, 15, m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt);
+  q.bind(16, m.unusable_reason);
+  if (m.reverses) q.bind(17, *m.reverses);
+  else q.bind(17);
+  q.bind(18, prev_hash);
+  q.bind(19, m.hash);
+  q.exec();
+}
+
+std::optional<Movement> SqliteStore::movement(std::int64_t id) const {
+  SQLite::Statement q(*db_, kMovementSelect + " WHERE m.id = ?");
+  q.bind(1, id);
+  if (!q.executeStep()) return std::nullopt;
+  return read_movement(q);
+}
+
+std::vector<Movement> SqliteStore::operation_movements(std::int64_t operation) const {
+  SQLite::Statement q(*db_, kMovementSelect + " WHERE m.operation = ? ORDER BY m.id");
+  q.bind(1, operation);
+  std::vector<Movement> out;
+  while (q.executeStep()) out.push_back(read_movement(q));
+  return out;
+}
+
+bool SqliteStore::reversed(std::int64_t movement_id) const {
+  SQLite::Statement q(*db_, "SELECT 1 FROM movements WHERE reverses = ?");
+  q.bind(1, movement_id);
+  return q.executeStep();
+}
+
+std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
+  std::string sql = kMovementSelect + " WHERE 1 = 1";
+  std::vector<std::string> args;
+  auto where = [&](const char* clause, std::string value) {
+    sql += clause;
+    args.push_back(std::move(value));
+  };
+  if (f.depot) where(" AND m.depot = ?", f.depot->str());
+  if (f.material) where(" AND l.material = ?", f.material->str());
+  if (f.lot) where(" AND l.lot = ?", f.lot->str());
+  if (f.transfers) sql += " AND m.kind IN ('transfer-out', 'transfer-in')";
+  else if (f.kind) where(" AND m.kind = ?", std::string(to_string(*f.kind)));
+  if (f.incident) where(" AND m.incident = ?", f.incident->str());
+  if (f.from) where(" AND m.date >= ?", f.from->to_string());
+  if (f.to) where(" AND m.date <= ?", f.to->to_string());
+  sql += " ORDER BY m.id";
+  SQLite::Statement q(*db_, sql);
+  for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
+  std::vector<Movement> out;
+  while (q.executeStep()) out.push_back(read_movement(q));
+  return out;
+}
+
+// ---- stock ------------------------------------------------------------------------------
+
+std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
+                                          const std::vector<std::string>& orgs) const {
+  // The balance per depot and lot: the balances table for now, the movements up to the end
+  // of a day for --as-of (the same numbers, as verify proves).
+  const std::string balances =
+      f.as_of ? "SELECT depot, lot_id, SUM(quantity) AS quantity FROM movements "
+                "WHERE date <= ?1 GROUP BY depot, lot_id"
+              : "SELECT depot, lot_id, quantity FROM balances WHERE ?1 IS NULL OR 1";
+  std::string sql = fmt::format(
+      "WITH bal AS ({}) "
+      "SELECT b.depot, o.level, l.material, mc.name, mc.unit, l.lot, l.production, l.expiry, {}, "
+      "b.quantity FROM bal b JOIN lots l ON l.id = b.lot_id JOIN depots d ON d.code = b.depot "
+      "JOIN organisations o ON o.code = d.org JOIN material_current mc ON mc.code = l.material "
+      "WHERE (?2 IS NULL OR b.depot = ?2) AND (?3 IS NULL OR l.material = ?3) {}",
+      balances, kLotStatus, f.include_zero ? "" : "AND b.quantity <> 0");
+  if (f.org) {
+    sql += " AND d.org IN (";
+    for (std::size_t i = 0; i < orgs.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 4);
+    sql += ")";
+  }
+  sql += " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot";
+  SQLite::Statement q(*db_, sql);
+  bind_optional(q, 1, f.as_of ? std::optional<std::string>(f.as_of->to_string()) : std::nullopt);
+  bind_optional(q, 2, f.depot ? std::optional<std::string>(f.depot->str()) : std::nullopt);
+  bind_optional(q, 3, f.material ? std::optional<std::string>(f.material->str()) : std::nullopt);
+  if (f.org) {
+    for (std::size_t i = 0; i < orgs.size(); ++i) q.bind(static_cast<int>(i + 4), orgs[i]);
+  }
+  std::vector<StockLine> out;
+  while (q.executeStep()) {
+    out.push_back(StockLine{
+        .depot = DepotCode(q.getColumn(0).getString()),
+        .tier = q.getColumn(1).getString() == "enterprise" ? Tier::Enterprise : Tier::Physical,
+        .material = MaterialCode(q.getColumn(2).getString()),
+        .name = q.getColumn(3).getString(),
+        .unit = q.getColumn(4).getString(),
+        .lot = Lot{.material = MaterialCode(q.getColumn(2).getString()),
+                   .number = LotNumber(q.getColumn(5).getString()),
+                   .production = nullable_date(q.getColumn(6)),
+                   .expiry = nullable_date(q.getColumn(7)),
+                   .status = parse_lot_status(q.getColumn(8).getString())},
+        .quantity = Quantity::from_thousandths(q.getColumn(9).getInt64())});
+  }
+  return out;
+}
+
+// ---- verification -------------------------------------------------------------------------
+
+void SqliteStore::for_each_movement(const std::function<void(const ChainRow&)>& fn) const {
+  SQLite::Statement q(*db_, kMovementSelect + " ORDER BY m.id");
+  while (q.executeStep()) {
+    fn(ChainRow{read_movement(q), read_movement_lot(q), q.getColumn(19).getString()});
+  }
+}
+
+std::vector<SqliteStore::BalanceRow> SqliteStore::all_balances() const {
+  SQLite::Statement q(*db_, "SELECT b.depot, l.material, l.lot, b.quantity FROM balances b "
+                            "JOIN lots l ON l.id = b.lot_id ORDER BY b.depot, l.material, l.lot");
+  std::vector<BalanceRow> out;
+  while (q.executeStep()) {
+    out.push_back(BalanceRow{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                             q.getColumn(2).getString(),
+                             Quantity::from_thousandths(q.getColumn(3).getInt64())});
+  }
+  return out;
+}
+
+} // namespace stockpile::store
