@@ -34,3 +34,11 @@ unchanged stockpile --format xml material list
 unchanged stockpile material import does-not-exist.csv
 run stockpile --db missing.db material list
 run ls missing.db
+# the acceptance list of the foundation: each exits 1, one line, ledger unchanged
+run stockpile custodian add wang.li --name 王丽 --depot LN-01
+unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 1e3 --actor wang.li
+unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 10 --date 2026-02-30 --actor wang.li
+unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 10 --expiry 2026-13-01 --actor wang.li
+unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 10 --production 26-1-1 --actor wang.li
+printf 'code,name,unit,shelf_life\nGOOD1,好的,件,\nBAD1,坏的,件,3x\nGOOD2,也好,件,2y\n' > one-bad-row.csv
+unchanged stockpile material import one-bad-row.csv
