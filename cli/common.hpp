@@ -52,5 +52,6 @@ void setup_custodian(CLI::App& app);
 void setup_audit(CLI::App& app);
 void setup_movements(CLI::App& app);
 void setup_stock(CLI::App& app);
+void setup_stocktake(CLI::App& app);
 
 } // namespace stockpile::cli

@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   cli::setup_custodian(app);
   cli::setup_movements(app);
   cli::setup_stock(app);
+  cli::setup_stocktake(app);
   cli::setup_audit(app);
 
   try {

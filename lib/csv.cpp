@@ -399,7 +399,9 @@ std::string read_file(const std::filesystem::path& path) {
 
 std::string csv_field(std::string_view value, bool neutralise_formulas) {
   std::string text;
-  if (neutralise_formulas && !value.empty() && is_formula_start(value.front())) {
+  // A lone "-" or "+" cannot be a formula, and "-" is a lot number (the implicit lot) that a
+  // filled count sheet must give back unchanged.
+  if (neutralise_formulas && value.size() > 1 && is_formula_start(value.front())) {
     text = "'";
   }
   text += value;

@@ -1,11 +1,13 @@
 // The Ledger facade's movements: each request is checked and planned against the ledger as it
 // stands, then posted in the same transaction (hash-chained movements and balances together).
 #include <algorithm>
+#include <map>
 #include <fmt/format.h>
 
 #include "canonical.hpp"
 #include "ledger_impl.hpp"
 #include "movement_chain.hpp"
+#include "posting.hpp"
 #include "stockpile/clock.hpp"
 #include "stockpile/error.hpp"
 #include "stockpile/picking.hpp"
@@ -14,25 +16,9 @@ namespace stockpile {
 
 namespace {
 
-using detail::Canonical;
+} // namespace
 
-// One line to post: the planner's output.
-struct Leg {
-  MovementKind kind;
-  DepotCode depot;
-  Lot lot;
-  Quantity quantity; // signed
-  std::string reason;
-  std::optional<CustodianId> approver;
-  std::string unusable_reason;
-  std::optional<std::int64_t> reverses;
-};
-
-struct Header {
-  Date date;
-  CustodianId actor;
-  const Paperwork& paper;
-};
+namespace detail {
 
 Material require_material(const Ledger::Impl& impl, const MaterialCode& code) {
   auto m = impl.store.material(code.str());
@@ -50,6 +36,12 @@ void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::str
   }
 }
 
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
 void check_quantity(Quantity q, const Material& m) {
   if (!q.is_positive()) throw InvalidInput("--qty", q.to_string(), "must be greater than zero");
   if (q.decimals() > m.decimals) {
@@ -61,14 +53,6 @@ void check_quantity(Quantity q, const Material& m) {
   }
 }
 
-void check_header(const Ledger::Impl& impl, const Header& h) {
-  require_custodian(impl, h.actor, "--actor");
-  const Date today = local_date(impl.now_seconds(), impl.options.time_zone);
-  if (h.date > today) {
-    throw InvalidInput("--date", h.date.to_string(),
-                       fmt::format("is in the future (today is {})", today.to_string()));
-  }
-}
 
 // The lot number a request means: lot-tracked materials need one (when `required`);
 // others always use the implicit lot.
@@ -82,6 +66,12 @@ std::optional<LotNumber> lot_number(const Material& m, const std::optional<LotNu
     }
     return LotNumber(std::string(kImplicitLot));
   }
+  if (given && given->str() == kImplicitLot) {
+    throw InvalidInput("--lot", given->str(),
+                       fmt::format("is the implicit lot of materials without lot tracking; "
+                                   "material {} is tracked by lot: name the lot on its label",
+                                   m.code.str()));
+  }
   if (!given && required) {
     throw InvalidInput(fmt::format("--lot: material {} is tracked by lot; name the lot",
                                    m.code.str()));
@@ -91,6 +81,8 @@ std::optional<LotNumber> lot_number(const Material& m, const std::optional<LotNu
 
 Lot require_lot(const Ledger::Impl& impl, const Material& m, const LotNumber& number) {
   auto row = impl.store.lot(m.code.str(), number.str());
+  // A material without lot tracking always has its implicit lot, held or not yet.
+  if (!row && number.str() == kImplicitLot) return Lot{.material = m.code, .number = number};
   if (!row) {
     throw NotFound(fmt::format("lot {}: material {} has no such lot in the ledger",
                                quote(number.str()), m.code.str()));
@@ -126,11 +118,14 @@ std::vector<Pick> pick(const Ledger::Impl& impl, const DepotCode& depot, const M
     }
     const Quantity have = available(impl, depot, lot, day);
     if (have < wanted) {
-      throw InsufficientStock(fmt::format("--qty \"{}\": lot {} of {} ({}) can give only {} {} "
-                                          "at depot {} for a movement dated {}",
-                                          wanted.to_string(), lot.number.str(), m.code.str(),
-                                          m.name, have.to_string(), m.unit, depot.str(),
-                                          day.to_string()));
+      const std::string what = m.lot_tracked
+                                   ? fmt::format("lot {} of {} ({})", lot.number.str(),
+                                                 m.code.str(), m.name)
+                                   : fmt::format("{} ({})", m.code.str(), m.name);
+      throw InsufficientStock(fmt::format("--qty \"{}\": depot {} can give only {} {} of {} for a "
+                                          "movement dated {}",
+                                          wanted.to_string(), depot.str(), have.to_string(),
+                                          m.unit, what, day.to_string()));
     }
     return {Pick{lot, wanted}};
   }
@@ -160,6 +155,19 @@ std::vector<Pick> pick(const Ledger::Impl& impl, const DepotCode& depot, const M
   return result.picks;
 }
 
+} // namespace
+
+namespace detail {
+
+void check_header(const Ledger::Impl& impl, const Header& h) {
+  require_custodian(impl, h.actor, "--actor");
+  const Date today = local_date(impl.now_seconds(), impl.options.time_zone);
+  if (h.date > today) {
+    throw InvalidInput("--date", h.date.to_string(),
+                       fmt::format("is in the future (today is {})", today.to_string()));
+  }
+}
+
 Canonical request_of(std::string_view kind, const Header& h) {
   Canonical c;
   c.add("kind", kind)
@@ -173,6 +181,10 @@ Canonical request_of(std::string_view kind, const Header& h) {
   return c;
 }
 
+} // namespace detail
+
+namespace {
+
 std::optional<std::string> opt(const std::optional<LotNumber>& v) {
   return v ? std::optional<std::string>(v->str()) : std::nullopt;
 }
@@ -180,7 +192,54 @@ std::optional<std::string> opt(const std::optional<Date>& v) {
   return v ? std::optional<std::string>(v->to_string()) : std::nullopt;
 }
 
-// Checks idempotency, runs the planner, and posts its legs: one transaction.
+} // namespace
+
+namespace detail {
+
+std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
+                                const std::vector<Leg>& legs) {
+  std::vector<Movement> out;
+  const std::string now = impl.now();
+  std::string prev = impl.store.head_hash();
+  std::int64_t id = impl.store.next_movement_id();
+  for (const auto& leg : legs) {
+    auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
+    const std::int64_t lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
+    const Quantity after = impl.store.balance(leg.depot.str(), lot_id) + leg.quantity;
+    if (after.is_negative()) {
+      // The planners check first; this guards the invariant whatever a planner does.
+      throw InsufficientStock(fmt::format("depot {} lot {} of {} would go below zero ({})",
+                                          leg.depot.str(), leg.lot.number.str(),
+                                          leg.lot.material.str(), after.to_string()));
+    }
+    impl.store.set_balance(leg.depot.str(), lot_id, after);
+    Movement m{.id = id++,
+               .operation = operation,
+               .date = h.date,
+               .recorded_at = now,
+               .kind = leg.kind,
+               .depot = leg.depot,
+               .material = leg.lot.material,
+               .lot = leg.lot.number,
+               .quantity = leg.quantity,
+               .actor = h.actor,
+               .counterparty = h.paper.counterparty,
+               .incident = h.paper.incident,
+               .document = h.paper.document,
+               .reason = leg.reason,
+               .note = h.paper.note,
+               .approver = leg.approver,
+               .unusable_reason = leg.unusable_reason,
+               .reverses = leg.reverses,
+               .hash = {}};
+    m.hash = chain_hash(prev, m, leg.lot);
+    impl.store.insert_movement(m, lot_id, prev);
+    prev = m.hash;
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
              const Header& h, const std::function<std::vector<Leg>()>& plan) {
   Posting result;
@@ -200,51 +259,17 @@ Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request
     }
     check_header(impl, h);
     const auto legs = plan();
-    const std::string now = impl.now();
-    const auto operation = impl.store.insert_operation(std::string(kind), key, digest, now);
-    std::string prev = impl.store.head_hash();
-    std::int64_t id = impl.store.next_movement_id();
-    for (const auto& leg : legs) {
-      auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
-      const std::int64_t lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
-      const Quantity after = impl.store.balance(leg.depot.str(), lot_id) + leg.quantity;
-      if (after.is_negative()) {
-        // The planner checks first; this guards the invariant whatever a planner does.
-        throw InsufficientStock(fmt::format("depot {} lot {} of {} would go below zero ({})",
-                                            leg.depot.str(), leg.lot.number.str(),
-                                            leg.lot.material.str(), after.to_string()));
-      }
-      impl.store.set_balance(leg.depot.str(), lot_id, after);
-      Movement m{.id = id++,
-                 .operation = operation,
-                 .date = h.date,
-                 .recorded_at = now,
-                 .kind = leg.kind,
-                 .depot = leg.depot,
-                 .material = leg.lot.material,
-                 .lot = leg.lot.number,
-                 .quantity = leg.quantity,
-                 .actor = h.actor,
-                 .counterparty = h.paper.counterparty,
-                 .incident = h.paper.incident,
-                 .document = h.paper.document,
-                 .reason = leg.reason,
-                 .note = h.paper.note,
-                 .approver = leg.approver,
-                 .unusable_reason = leg.unusable_reason,
-                 .reverses = leg.reverses,
-                 .hash = {}};
-      m.hash = detail::chain_hash(prev, m, leg.lot);
-      impl.store.insert_movement(m, lot_id, prev);
-      prev = m.hash;
-      result.movements.push_back(std::move(m));
-    }
+    const auto operation =
+        impl.store.insert_operation(std::string(kind), key, digest, impl.now());
+    result.movements = post_legs(impl, operation, h, legs);
     result.operation = operation;
   });
   return result;
 }
 
-} // namespace
+} // namespace detail
+
+using namespace detail;
 
 Posting Ledger::receive(const ReceiveRequest& r) {
   const Header h{r.date, r.actor, r.paper};
@@ -424,9 +449,11 @@ Posting Ledger::reverse(const ReverseRequest& r) {
       }
       add(std::move(*m));
     }
+    // Newest first, so that undoing an issue and the receipt it drew on works in one request.
     std::sort(targets.begin(), targets.end(),
-              [](const Movement& a, const Movement& b) { return a.id < b.id; });
+              [](const Movement& a, const Movement& b) { return a.id > b.id; });
     std::vector<Leg> legs;
+    std::map<std::pair<std::string, std::string>, Quantity> planned; // depot, material/lot
     for (const auto& t : targets) {
       if (t.kind == MovementKind::Reverse) {
         throw RuleViolation(fmt::format("movement {} is itself a reversal; record the movement "
@@ -443,8 +470,9 @@ Posting Ledger::reverse(const ReverseRequest& r) {
       }
       const Material m = require_material(*impl_, t.material);
       const Lot lot = require_lot(*impl_, m, t.lot);
+      auto& delta = planned[{t.depot.str(), t.material.str() + "/" + t.lot.str()}];
       if (t.quantity.is_positive()) {
-        const Quantity have = available(*impl_, t.depot, lot, r.date);
+        const Quantity have = available(*impl_, t.depot, lot, r.date) + delta;
         if (have < t.quantity) {
           throw InsufficientStock(fmt::format(
               "reversing movement {} takes {} {} of {} lot {} out of depot {}, which has only {}",
@@ -452,6 +480,7 @@ Posting Ledger::reverse(const ReverseRequest& r) {
               t.depot.str(), have.to_string()));
         }
       }
+      delta -= t.quantity;
       legs.push_back(Leg{MovementKind::Reverse, t.depot, lot, -t.quantity, r.reason, {}, "", t.id});
     }
     return legs;
@@ -491,7 +520,7 @@ std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
   }
   return impl_->read([&] {
     if (query.depot) require_depot(*impl_, *query.depot);
-    if (query.material) require_material(*impl_, *query.material);
+    if (query.material) (void)require_material(*impl_, *query.material);
     return impl_->store.stock(query, orgs);
   });
 }

@@ -8,6 +8,7 @@
 
 #include "canonical.hpp"
 #include "stockpile/error.hpp"
+#include "store/schema.hpp"
 
 namespace stockpile::detail {
 
@@ -117,12 +118,10 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   }
 
   // The append-only triggers must still be there.
-  static constexpr std::array kTriggers{"movements_no_update", "movements_no_delete",
-                                        "lots_no_update", "lots_no_delete"};
-  for (const char* name : kTriggers) {
+  for (const std::string_view name : store::append_only_triggers()) {
     SQLite::Statement q(store.db(), "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND "
                                     "name = ?");
-    q.bind(1, name);
+    q.bind(1, std::string(name));
     if (!q.executeStep()) {
       throw IntegrityError(fmt::format("trigger {} was removed: the ledger no longer refuses "
                                        "edits; restore it from a copy and investigate",

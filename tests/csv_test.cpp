@@ -283,7 +283,10 @@ TEST_CASE("csv: writer neutralises formulas in text cells") {
   CHECK(stockpile::csv_number("80") == "80");
   // Not a number: treated as text, so it cannot carry a formula through.
   CHECK(stockpile::csv_number("=1+1") == "'=1+1");
-  CHECK(stockpile::csv_number("-") == "'-");
+  // A lone dash is no formula (and is the implicit lot number): it stays as it is.
+  CHECK(stockpile::csv_number("-") == "-");
+  CHECK(stockpile::csv_field("-") == "-");
+  CHECK(stockpile::csv_field("-1") == "'-1");
   CHECK(stockpile::csv_number("1,5") == "\"1,5\"");
 }
 

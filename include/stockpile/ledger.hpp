@@ -19,6 +19,7 @@
 #include "stockpile/movement.hpp"
 #include "stockpile/organisation.hpp"
 #include "stockpile/stock.hpp"
+#include "stockpile/stocktake.hpp"
 
 namespace stockpile {
 
@@ -110,6 +111,29 @@ public:
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
   [[nodiscard]] std::vector<Movement> movements(const MovementQuery& query = {}) const;
   [[nodiscard]] Date today() const;
+
+  // ---- stocktakes (盘点) ----
+  // Records the book quantity of every lot the depot holds (of the given materials) and the
+  // ledger position. One open stocktake per depot.
+  Stocktake start_stocktake(const StartStocktake& request);
+  [[nodiscard]] Stocktake stocktake(std::int64_t id) const; // throws NotFound
+  [[nodiscard]] std::vector<Stocktake> stocktakes(const std::optional<DepotCode>& depot = {}) const;
+  // The count sheet; book quantities are none while a blind stocktake is open.
+  [[nodiscard]] std::vector<StocktakeLine> stocktake_sheet(std::int64_t id) const;
+  // One count; a lot the books do not know is added as a found line. Counting a line again
+  // keeps the earlier count in the history; the last count stands.
+  void count(std::int64_t id, const CountRequest& request);
+  // A filled count sheet (CSV with columns material, lot, counted; optional counter, expiry,
+  // note; the sheet's other columns are ignored). Every bad row is listed at once and nothing
+  // is written if any row is bad. dry_run: nothing is written; returns the review as it would be.
+  std::vector<Variance> import_counts(std::int64_t id, std::string_view csv_text,
+                                      std::string_view source, const CustodianId& counter,
+                                      bool dry_run);
+  // Book, counted and variance per line (book and variance none while blind and open).
+  [[nodiscard]] std::vector<Variance> stocktake_review(std::int64_t id) const;
+  // Posts one adjust movement per non-zero variance, all in one transaction, and closes.
+  Posting close_stocktake(std::int64_t id, const CloseStocktake& request);
+  void cancel_stocktake(std::int64_t id, const CustodianId& actor, const std::string& reason);
 
   // ---- tamper evidence ----
   // Recomputes the hash chain and the balances. Throws IntegrityError naming the first bad

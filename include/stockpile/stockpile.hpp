@@ -18,6 +18,7 @@
 #include "stockpile/picking.hpp"
 #include "stockpile/quantity.hpp"
 #include "stockpile/stock.hpp"
+#include "stockpile/stocktake.hpp"
 #include "stockpile/table.hpp"
 #include "stockpile/tier.hpp"
 #include "stockpile/version.hpp"

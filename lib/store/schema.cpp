@@ -165,13 +165,100 @@ CREATE TRIGGER lot_status_changes_no_delete BEFORE DELETE ON lot_status_changes
 BEGIN SELECT RAISE(ABORT, 'lot status changes are append-only'); END;
 )sql";
 
+// Version 3: stocktakes (盘点). The snapshot, every count and the end are append-only; the
+// adjustments a close posts are ordinary hash-chained movements.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE stocktakes (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  depot          TEXT NOT NULL REFERENCES depots (code),
+  blind          INTEGER NOT NULL CHECK (blind IN (0, 1)),
+  materials      TEXT NOT NULL DEFAULT '',
+  date           TEXT NOT NULL,
+  started_by     TEXT NOT NULL REFERENCES custodians (id),
+  started_at     TEXT NOT NULL,
+  start_position INTEGER NOT NULL
+) STRICT;
+CREATE INDEX stocktakes_depot ON stocktakes (depot);
+
+CREATE TABLE stocktake_lines (
+  stocktake     INTEGER NOT NULL REFERENCES stocktakes (id),
+  line          INTEGER NOT NULL,
+  lot_id        INTEGER NOT NULL REFERENCES lots (id),
+  book_at_start INTEGER NOT NULL,
+  found         INTEGER NOT NULL CHECK (found IN (0, 1)),
+  PRIMARY KEY (stocktake, line),
+  UNIQUE (stocktake, lot_id)
+) STRICT;
+
+CREATE TABLE stocktake_counts (
+  id          INTEGER PRIMARY KEY,
+  stocktake   INTEGER NOT NULL REFERENCES stocktakes (id),
+  lot_id      INTEGER NOT NULL REFERENCES lots (id),
+  quantity    INTEGER NOT NULL CHECK (quantity >= 0),
+  counter     TEXT NOT NULL REFERENCES custodians (id),
+  position    INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL,
+  note        TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX stocktake_counts_stocktake ON stocktake_counts (stocktake);
+
+CREATE TABLE stocktake_ends (
+  stocktake   INTEGER PRIMARY KEY REFERENCES stocktakes (id),
+  state       TEXT NOT NULL CHECK (state IN ('closed', 'cancelled')),
+  actor       TEXT NOT NULL REFERENCES custodians (id),
+  approver    TEXT REFERENCES custodians (id),
+  operation   INTEGER REFERENCES operations (id),
+  reason      TEXT NOT NULL DEFAULT '',
+  recorded_at TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER stocktakes_no_update BEFORE UPDATE ON stocktakes
+BEGIN SELECT RAISE(ABORT, 'stocktakes are append-only'); END;
+CREATE TRIGGER stocktakes_no_delete BEFORE DELETE ON stocktakes
+BEGIN SELECT RAISE(ABORT, 'stocktakes are append-only'); END;
+CREATE TRIGGER stocktake_lines_no_update BEFORE UPDATE ON stocktake_lines
+BEGIN SELECT RAISE(ABORT, 'stocktake lines are append-only'); END;
+CREATE TRIGGER stocktake_lines_no_delete BEFORE DELETE ON stocktake_lines
+BEGIN SELECT RAISE(ABORT, 'stocktake lines are append-only'); END;
+CREATE TRIGGER stocktake_counts_no_update BEFORE UPDATE ON stocktake_counts
+BEGIN SELECT RAISE(ABORT, 'stocktake counts are append-only'); END;
+CREATE TRIGGER stocktake_counts_no_delete BEFORE DELETE ON stocktake_counts
+BEGIN SELECT RAISE(ABORT, 'stocktake counts are append-only'); END;
+CREATE TRIGGER stocktake_ends_no_update BEFORE UPDATE ON stocktake_ends
+BEGIN SELECT RAISE(ABORT, 'stocktake ends are append-only'); END;
+CREATE TRIGGER stocktake_ends_no_delete BEFORE DELETE ON stocktake_ends
+BEGIN SELECT RAISE(ABORT, 'stocktake ends are append-only'); END;
+-- A closed or cancelled stocktake is history: no more lines or counts.
+CREATE TRIGGER stocktake_counts_open BEFORE INSERT ON stocktake_counts
+WHEN EXISTS (SELECT 1 FROM stocktake_ends WHERE stocktake = NEW.stocktake)
+BEGIN SELECT RAISE(ABORT, 'the stocktake is closed'); END;
+CREATE TRIGGER stocktake_lines_open BEFORE INSERT ON stocktake_lines
+WHEN EXISTS (SELECT 1 FROM stocktake_ends WHERE stocktake = NEW.stocktake)
+BEGIN SELECT RAISE(ABORT, 'the stocktake is closed'); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
     Migration{2, kV2},
+    Migration{3, kV3},
+};
+
+constexpr std::array<std::string_view, 18> kAppendOnlyTriggers{
+    "stocktakes_no_update",         "stocktakes_no_delete",
+    "stocktake_lines_no_update",    "stocktake_lines_no_delete",
+    "stocktake_counts_no_update",   "stocktake_counts_no_delete",
+    "stocktake_ends_no_update",     "stocktake_ends_no_delete",
+    "material_revisions_no_update", "material_revisions_no_delete",
+    "lots_no_update",               "lots_no_delete",
+    "lot_status_changes_no_update", "lot_status_changes_no_delete",
+    "operations_no_update",         "operations_no_delete",
+    "movements_no_update",          "movements_no_delete",
 };
 
 } // namespace
 
 std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+std::span<const std::string_view> append_only_triggers() noexcept { return kAppendOnlyTriggers; }
 
 } // namespace stockpile::store

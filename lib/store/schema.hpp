@@ -14,4 +14,7 @@ struct Migration {
 
 [[nodiscard]] std::span<const Migration> migrations() noexcept;
 
+// The triggers that make tables append-only; verify checks they are all still there.
+[[nodiscard]] std::span<const std::string_view> append_only_triggers() noexcept;
+
 } // namespace stockpile::store

@@ -14,6 +14,7 @@
 #include "stockpile/movement.hpp"
 #include "stockpile/picking.hpp"
 #include "stockpile/stock.hpp"
+#include "stockpile/stocktake.hpp"
 #include "stockpile/depot.hpp"
 #include "stockpile/material.hpp"
 #include "stockpile/organisation.hpp"
@@ -138,6 +139,32 @@ public:
     Quantity quantity;
   };
   [[nodiscard]] std::vector<BalanceRow> all_balances() const;
+
+  // ---- stocktakes (lib/store/stocktake_store.cpp) ----
+  struct SnapshotRow {
+    std::int64_t lot_id = 0;
+    std::string material;
+    Quantity quantity;
+  };
+  // Positive balances of the depot, ordered as the count sheet lists them.
+  [[nodiscard]] std::vector<SnapshotRow> depot_snapshot(const std::string& depot) const;
+  std::int64_t insert_stocktake(const Stocktake& s);
+  void insert_stocktake_line(std::int64_t stocktake, std::int64_t line, std::int64_t lot_id,
+                             Quantity book_at_start, bool found);
+  [[nodiscard]] std::optional<Stocktake> stocktake(std::int64_t id) const;
+  [[nodiscard]] std::vector<Stocktake> stocktakes(const std::optional<std::string>& depot) const;
+  [[nodiscard]] std::optional<std::int64_t> open_stocktake(const std::string& depot) const;
+  [[nodiscard]] std::vector<StocktakeLine> stocktake_lines(std::int64_t id) const;
+  void insert_count(std::int64_t stocktake, std::int64_t lot_id, Quantity quantity,
+                    const std::string& counter, std::int64_t position, const std::string& now,
+                    const std::string& note);
+  [[nodiscard]] std::vector<StocktakeCount> stocktake_counts(std::int64_t id) const;
+  [[nodiscard]] std::vector<MovementSince> movements_since(const std::string& depot,
+                                                           std::int64_t position) const;
+  void insert_stocktake_end(std::int64_t stocktake, StocktakeState state,
+                            const std::string& actor, const std::optional<std::string>& approver,
+                            std::optional<std::int64_t> operation, const std::string& reason,
+                            const std::string& now);
 
   // For code in lib/ that needs a query of its own (kept inside lib/store/ by convention).
   [[nodiscard]] SQLite::Database& db() const noexcept { return *db_; }

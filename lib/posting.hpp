@@ -1,0 +1,57 @@
+// Posting (internal): how every write reaches the ledger. A planner turns a request into
+// legs, reading the ledger as it stands; post() checks the idempotency key, runs the planner
+// and writes the legs as hash-chained movements with their balances, in one transaction.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "canonical.hpp"
+#include "ledger_impl.hpp"
+#include "stockpile/lot.hpp"
+#include "stockpile/material.hpp"
+#include "stockpile/movement.hpp"
+
+namespace stockpile::detail {
+
+// One line to post: the planner's output.
+struct Leg {
+  MovementKind kind;
+  DepotCode depot;
+  Lot lot; // created if new
+  Quantity quantity; // signed
+  std::string reason;
+  std::optional<CustodianId> approver;
+  std::string unusable_reason;
+  std::optional<std::int64_t> reverses;
+};
+
+struct Header {
+  Date date;
+  CustodianId actor;
+  const Paperwork& paper;
+};
+
+[[nodiscard]] Material require_material(const Ledger::Impl& impl, const MaterialCode& code);
+void require_depot(const Ledger::Impl& impl, const DepotCode& code);
+void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::string_view field);
+
+// The actor is a custodian and the date is not in the future.
+void check_header(const Ledger::Impl& impl, const Header& h);
+
+// The request fields every kind shares, for the idempotency digest.
+[[nodiscard]] Canonical request_of(std::string_view kind, const Header& h);
+
+// Opens the transaction, checks the idempotency key and the header, runs the planner inside
+// the transaction and posts its legs under a new operation.
+Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
+             const Header& h, const std::function<std::vector<Leg>()>& plan);
+
+// Writes legs inside the caller's transaction (no idempotency check, no header check).
+std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
+                                const std::vector<Leg>& legs);
+
+} // namespace stockpile::detail

@@ -1,0 +1,318 @@
+// Tamper evidence: verify recomputes the hash chain, the balances and checks the append-only
+// triggers. The tampering is done the way someone with the file would: with the sqlite3 shell.
+#include <doctest/doctest.h>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <typeinfo>
+
+#include "stockpile/error.hpp"
+#include "stockpile/ledger.hpp"
+#include "support/temp_ledger.hpp"
+
+using namespace stockpile;
+
+namespace {
+
+OpenOptions utc() {
+  auto o = stockpile::testing::fixed_clock();
+  o.time_zone = "UTC";
+  return o;
+}
+
+Date day(const char* text) { return Date::parse(text); }
+Quantity qty(const char* text) { return Quantity::parse(text); }
+CustodianId keeper() { return CustodianId("wang.li"); }
+
+void add_reference_data(Ledger& l) {
+  l.add_organisation({OrgCode("LZ"), "柳州市", OrgLevel::City, std::nullopt});
+  l.add_organisation({OrgCode("LN"), "柳南区", OrgLevel::District, OrgCode("LZ")});
+  l.add_organisation({OrgCode("YF"), "鱼峰区", OrgLevel::District, OrgCode("LZ")});
+  l.add_depot({DepotCode("LN-01"), "柳南区救灾物资仓库", OrgCode("LN"), ""});
+  l.add_depot({DepotCode("YF-01"), "鱼峰区救灾物资仓库", OrgCode("YF"), ""});
+  l.add_custodian({keeper(), "王丽", "", parse_roles("keeper"), {DepotCode("LN-01")}});
+  Material tent{MaterialCode("TENT")};
+  tent.name = "帐篷";
+  tent.unit = "顶";
+  tent.lot_tracked = false;
+  l.add_material(tent);
+  Material med{MaterialCode("MED")};
+  med.name = "药品";
+  med.unit = "盒";
+  l.add_material(med);
+}
+
+// Five movements: 1 receive TENT, 2 receive MED L-A, 3 issue TENT, 4-5 a transfer of TENT.
+void add_movements(Ledger& l) {
+  (void)l.receive({.depot = DepotCode("LN-01"),
+                   .material = MaterialCode("TENT"),
+                   .lot = std::nullopt,
+                   .quantity = qty("15"),
+                   .date = day("2026-11-10"),
+                   .actor = keeper()});
+  (void)l.receive({.depot = DepotCode("LN-01"),
+                   .material = MaterialCode("MED"),
+                   .lot = LotNumber("L-A"),
+                   .quantity = qty("5"),
+                   .date = day("2026-11-12"),
+                   .actor = keeper(),
+                   .production = std::nullopt,
+                   .expiry = day("2027-01-31")});
+  (void)l.issue({.depot = DepotCode("LN-01"),
+                 .material = MaterialCode("TENT"),
+                 .lot = std::nullopt,
+                 .quantity = qty("4"),
+                 .date = day("2026-11-15"),
+                 .actor = keeper()});
+  (void)l.transfer({.from = DepotCode("LN-01"),
+                    .to = DepotCode("YF-01"),
+                    .material = MaterialCode("TENT"),
+                    .lot = std::nullopt,
+                    .quantity = qty("6"),
+                    .date = day("2026-11-20"),
+                    .actor = keeper()});
+}
+
+// A ledger file with the five movements, closed.
+struct ClosedLedger {
+  stockpile::testing::TempDir dir;
+  std::filesystem::path file = dir.path() / "ledger.db";
+  std::string head;
+  ClosedLedger() {
+    auto l = Ledger::create(file, utc());
+    add_reference_data(l);
+    add_movements(l);
+    head = l.verify().head_hash;
+  }
+
+  // Runs SQL on the file with the sqlite3 shell; returns its exit status (0: all statements
+  // succeeded; -bail stops at the first error).
+  [[nodiscard]] int sqlite3(const std::string& sql) const {
+    const auto script = dir.path() / "tamper.sql";
+    std::ofstream(script) << sql << "\n";
+    const std::string cmd =
+        "sqlite3 -bail '" + file.string() + "' < '" + script.string() + "' > /dev/null 2>&1";
+    return std::system(cmd.c_str());
+  }
+
+  // The message of the IntegrityError verify throws on the reopened file.
+  [[nodiscard]] std::string verify_error() const {
+    auto l = Ledger::open(file, utc());
+    try {
+      (void)l.verify();
+    } catch (const Error& e) {
+      CHECK(e.exit_code() == 3);
+      if (typeid(e) != typeid(IntegrityError)) {
+        return std::string("[wrong type ") + typeid(e).name() + "] " + e.what();
+      }
+      return e.what();
+    }
+    return "(verified)";
+  }
+};
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+} // namespace
+
+TEST_CASE("verify: an empty ledger verifies with no movements and no head") {
+  stockpile::testing::TempLedger t;
+  const auto report = t.ledger.verify();
+  CHECK(report.movements == 0);
+  CHECK(report.head_hash.empty());
+  // A head written down elsewhere cannot be in an empty ledger.
+  CHECK_THROWS_AS((void)t.ledger.verify(std::string(64, 'a')), IntegrityError);
+}
+
+TEST_CASE("verify: after movements the head is the last movement's hash") {
+  stockpile::testing::TempDir dir;
+  auto l = Ledger::create(dir.path() / "ledger.db", utc());
+  add_reference_data(l);
+  CHECK(l.verify().movements == 0);
+  add_movements(l);
+  const auto all = l.movements();
+  REQUIRE(all.size() == 5);
+  const auto report = l.verify();
+  CHECK(report.movements == 5);
+  CHECK(report.head_hash == all.back().hash);
+  CHECK(report.head_hash.size() == 64);
+
+  SUBCASE("expect_head with the head") {
+    const auto again = l.verify(report.head_hash);
+    CHECK(again.movements == 5);
+    CHECK(again.head_hash == report.head_hash);
+  }
+  SUBCASE("expect_head with an earlier movement's hash: the history continued from it") {
+    CHECK(l.verify(all[1].hash).head_hash == report.head_hash);
+    CHECK(l.verify(all[0].hash).movements == 5);
+  }
+  SUBCASE("expect_head with a hash the ledger never held") {
+    const std::string unknown(64, '0');
+    try {
+      (void)l.verify(unknown);
+      FAIL("verified against a head the ledger never had");
+    } catch (const IntegrityError& e) {
+      CHECK(e.exit_code() == 3);
+      CHECK(std::string(e.what()) ==
+            "--expect-head " + unknown +
+                ": no movement has this hash; the history that ended there was changed or "
+                "removed");
+    }
+  }
+  SUBCASE("a head written down earlier still verifies after more movements") {
+    const auto earlier = report.head_hash;
+    (void)l.issue({.depot = DepotCode("YF-01"),
+                   .material = MaterialCode("TENT"),
+                   .lot = std::nullopt,
+                   .quantity = qty("1"),
+                   .date = day("2026-11-21"),
+                   .actor = keeper()});
+    const auto later = l.verify(earlier);
+    CHECK(later.movements == 6);
+    CHECK(later.head_hash != earlier);
+    CHECK(later.head_hash == l.movements().back().hash);
+  }
+}
+
+TEST_CASE("verify: the head survives closing and reopening") {
+  ClosedLedger c;
+  auto l = Ledger::open(c.file, utc());
+  const auto report = l.verify(c.head);
+  CHECK(report.movements == 5);
+  CHECK(report.head_hash == c.head);
+}
+
+TEST_CASE("verify: the triggers refuse UPDATE and DELETE on movements and lots") {
+  ClosedLedger c;
+  CHECK(c.sqlite3("UPDATE movements SET quantity = 1000 WHERE id = 1;") != 0);
+  CHECK(c.sqlite3("DELETE FROM movements WHERE id = 5;") != 0);
+  CHECK(c.sqlite3("DELETE FROM movements;") != 0);
+  CHECK(c.sqlite3("UPDATE lots SET expiry = '2030-01-31' WHERE lot = 'L-A';") != 0);
+  CHECK(c.sqlite3("DELETE FROM lots WHERE lot = 'L-A';") != 0);
+  // The shell itself works: a harmless query succeeds.
+  CHECK(c.sqlite3("SELECT count(*) FROM movements;") == 0);
+
+  auto l = Ledger::open(c.file, utc());
+  const auto report = l.verify(c.head);
+  CHECK(report.movements == 5);
+  CHECK(report.head_hash == c.head);
+  CHECK(l.movements().front().quantity.to_string() == "15");
+}
+
+TEST_CASE("verify: tampering with the file is named by verify") {
+  ClosedLedger c;
+  SUBCASE("a changed quantity") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_update;"
+                      "UPDATE movements SET quantity = -3000 WHERE id = 3;") == 0);
+    CHECK(c.verify_error() == "movement 3: its content does not match its hash (changed after it "
+                              "was recorded)");
+  }
+  SUBCASE("a changed quantity with the balance changed to match") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_update;"
+                      "UPDATE movements SET quantity = -3000 WHERE id = 3;"
+                      "UPDATE balances SET quantity = quantity + 1000 WHERE depot = 'LN-01' AND "
+                      "lot_id = (SELECT id FROM lots WHERE material = 'TENT');") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 3: its content does not match its hash"));
+  }
+  SUBCASE("a changed date") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_update;"
+                      "UPDATE movements SET date = '2026-11-11' WHERE id = 2;") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 2: its content does not match its hash"));
+  }
+  SUBCASE("a deleted movement in the middle") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
+                      "DELETE FROM movements WHERE id = 3;") == 0);
+    CHECK(c.verify_error() == "movement 3 is missing: the ledger jumps from movement 2 to 4 "
+                              "(removed from the file)");
+  }
+  SUBCASE("the last movement deleted") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
+                      "DELETE FROM movements WHERE id = 5;") == 0);
+    CHECK(c.verify_error() == "movement 5 is missing: movements up to 5 were recorded but the "
+                              "ledger ends at 4 (removed from the file)");
+  }
+  SUBCASE("an edited hash") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_update;"
+                      "UPDATE movements SET hash = '" +
+                      std::string(64, 'f') + "' WHERE id = 2;") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 2: its content does not match its hash"));
+  }
+  SUBCASE("an edited link to the previous movement") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_update;"
+                      "UPDATE movements SET prev_hash = (SELECT hash FROM movements WHERE id = 2) "
+                      "WHERE id = 4;") == 0);
+    CHECK(c.verify_error() == "movement 4: its link to movement 3 is broken (the previous hash "
+                              "it records is not that movement's hash)");
+  }
+  SUBCASE("a changed lot expiry") {
+    REQUIRE(c.sqlite3("DROP TRIGGER lots_no_update;"
+                      "UPDATE lots SET expiry = '2030-01-31' WHERE lot = 'L-A';") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 2: its content does not match its hash"));
+  }
+  SUBCASE("a tampered balance") {
+    REQUIRE(c.sqlite3("UPDATE balances SET quantity = quantity + 1000 WHERE depot = 'YF-01';") ==
+            0);
+    CHECK(c.verify_error() == "balance of depot YF-01, material TENT, lot -: the balances table "
+                              "holds 7 but the movements add up to 6");
+  }
+  SUBCASE("a deleted balance") {
+    REQUIRE(c.sqlite3("DELETE FROM balances WHERE depot = 'YF-01';") == 0);
+    CHECK(c.verify_error() == "balance of depot YF-01, material TENT, lot -: missing from the "
+                              "balances table; the movements add up to 6");
+  }
+  SUBCASE("an invented balance") {
+    REQUIRE(c.sqlite3("INSERT INTO balances (depot, lot_id, quantity) VALUES ('YF-01', "
+                      "(SELECT id FROM lots WHERE lot = 'L-A'), 9000);") == 0);
+    CHECK(c.verify_error() == "balance of depot YF-01, material MED, lot L-A: the balances table "
+                              "holds 9 but the movements add up to 0");
+  }
+  SUBCASE("a dropped trigger, and nothing else") {
+    for (const char* trigger :
+         {"movements_no_update", "movements_no_delete", "lots_no_update", "lots_no_delete"}) {
+      const std::string name = trigger;
+      CAPTURE(name);
+      ClosedLedger fresh;
+      REQUIRE(fresh.sqlite3(std::string("DROP TRIGGER ") + trigger + ";") == 0);
+      CHECK(fresh.verify_error() == std::string("trigger ") + trigger +
+                                        " was removed: the ledger no longer refuses edits; "
+                                        "restore it from a copy and investigate");
+    }
+  }
+  SUBCASE("expect_head after the history was cut back") {
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
+                      "DELETE FROM movements WHERE id = 5;"
+                      "DELETE FROM sqlite_sequence WHERE name = 'movements';"
+                      "INSERT INTO sqlite_sequence (name, seq) VALUES ('movements', 4);"
+                      "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
+                      "BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END;") == 0);
+    auto l = Ledger::open(c.file, utc());
+    // Without a head written down, the chain itself looks whole; the balances do not add up.
+    CHECK_THROWS_AS((void)l.verify(), IntegrityError);
+    try {
+      (void)l.verify(c.head);
+      FAIL("verified a ledger that lost its head");
+    } catch (const IntegrityError& e) {
+      CHECK(e.exit_code() == 3);
+      CHECK(starts_with(e.what(), "--expect-head " + c.head + ": no movement has this hash"));
+    }
+  }
+}
+
+TEST_CASE("verify: dropping any of the ledger's append-only triggers is detected") {
+  // Besides movements and lots, the schema makes the lot status history (quarantines, recalls),
+  // the operations (idempotency keys) and the material revisions append-only. Without their
+  // triggers a quarantine can be deleted quietly, so verify must notice them gone too.
+  for (const char* trigger :
+       {"lot_status_changes_no_update", "lot_status_changes_no_delete", "operations_no_update",
+        "operations_no_delete", "material_revisions_no_update", "material_revisions_no_delete"}) {
+    const std::string name = trigger;
+    CAPTURE(name);
+    ClosedLedger c;
+    REQUIRE(c.sqlite3(std::string("DROP TRIGGER ") + trigger + ";") == 0);
+    CHECK(c.verify_error() == std::string("trigger ") + trigger +
+                                  " was removed: the ledger no longer refuses edits; restore it "
+                                  "from a copy and investigate");
+  }
+}
