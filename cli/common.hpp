@@ -53,5 +53,6 @@ void setup_audit(CLI::App& app);
 void setup_movements(CLI::App& app);
 void setup_stock(CLI::App& app);
 void setup_stocktake(CLI::App& app);
+void setup_reserve(CLI::App& app); // after setup_depot: adds depot dispatch
 
 } // namespace stockpile::cli

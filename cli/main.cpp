@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   cli::setup_movements(app);
   cli::setup_stock(app);
   cli::setup_stocktake(app);
+  cli::setup_reserve(app);
   cli::setup_audit(app);
 
   try {

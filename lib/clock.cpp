@@ -56,7 +56,9 @@ std::string format_utc_timestamp(std::chrono::sys_seconds t) {
                      time.hours().count(), time.minutes().count(), time.seconds().count());
 }
 
-Date local_date(std::chrono::sys_seconds t, std::string_view zone) {
+namespace {
+
+const date::time_zone* zone_of(std::string_view zone) {
   std::string name(zone);
   if (name.empty()) {
     // date::current_zone() reads /etc/localtime and ignores TZ; honour TZ ourselves.
@@ -71,8 +73,59 @@ Date local_date(std::chrono::sys_seconds t, std::string_view zone) {
     }
     tz = date::locate_zone("UTC");
   }
-  const auto local = tz->to_local(t);
+  return tz;
+}
+
+} // namespace
+
+Date local_date(std::chrono::sys_seconds t, std::string_view zone) {
+  const auto local = zone_of(zone)->to_local(t);
   return Date(date::sys_days{std::chrono::floor<date::days>(local).time_since_epoch()});
+}
+
+std::chrono::sys_seconds start_of_day(Date day, std::string_view zone) {
+  const date::local_seconds local{day.days().time_since_epoch()};
+  // A day that starts in a DST gap starts at the first valid instant.
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      zone_of(zone)->to_sys(local, date::choose::earliest));
+}
+
+std::chrono::sys_seconds parse_datetime(std::string_view text, std::string_view field,
+                                        std::string_view zone) {
+  if (!text.empty() && text.back() == 'Z') return parse_utc_timestamp(text, field);
+  const auto fail = [&] {
+    return InvalidInput(field, text, "expected a local time like 2026-11-22T16:00");
+  };
+  if ((text.size() != 16 && text.size() != 19) || (text[10] != 'T' && text[10] != ' ') ||
+      text[13] != ':' || (text.size() == 19 && text[16] != ':')) {
+    throw fail();
+  }
+  Date day = [&] {
+    try {
+      return Date::parse(text.substr(0, 10), field);
+    } catch (const InvalidInput&) {
+      throw fail();
+    }
+  }();
+  int h = 0, m = 0, s = 0;
+  if (!two_digits(text, 11, 23, h) || !two_digits(text, 14, 59, m) ||
+      (text.size() == 19 && !two_digits(text, 17, 59, s))) {
+    throw fail();
+  }
+  const date::local_seconds local{day.days().time_since_epoch() + std::chrono::hours{h} +
+                                  std::chrono::minutes{m} + std::chrono::seconds{s}};
+  return std::chrono::time_point_cast<std::chrono::seconds>(
+      zone_of(zone)->to_sys(local, date::choose::earliest));
+}
+
+std::string format_datetime(std::chrono::sys_seconds t, std::string_view zone) {
+  const auto local = zone_of(zone)->to_local(t);
+  const auto day = std::chrono::floor<date::days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss<std::chrono::seconds> time{local - day};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                     time.hours().count(), time.minutes().count());
 }
 
 } // namespace stockpile

@@ -117,6 +117,29 @@ VerifyReport verify_chain(const store::SqliteStore& store,
     }
   }
 
+  // Calls on commitments and deliveries carry a chain of their own.
+  std::string entry_prev(kGenesisHash);
+  std::int64_t last_entry = 0;
+  store.for_each_entry([&](const CommitmentEntry& e, const std::string& stored_prev) {
+    if (e.id != last_entry + 1) {
+      throw IntegrityError(fmt::format("commitment entry {} is missing: the calls jump from {} "
+                                       "to {} (removed from the file)",
+                                       last_entry + 1, last_entry, e.id));
+    }
+    if (stored_prev != entry_prev || entry_hash(entry_prev, e) != e.hash) {
+      throw IntegrityError(fmt::format("commitment entry {} ({}): its content does not match "
+                                       "its hash (changed after it was recorded)",
+                                       e.id, e.kind));
+    }
+    entry_prev = e.hash;
+    last_entry = e.id;
+  });
+  if (store.entry_sequence() > last_entry) {
+    throw IntegrityError(fmt::format("commitment entry {} is missing: entries up to {} were "
+                                     "recorded but the ledger ends at {}",
+                                     last_entry + 1, store.entry_sequence(), last_entry));
+  }
+
   // The append-only triggers must still be there.
   for (const std::string_view name : store::append_only_triggers()) {
     SQLite::Statement q(store.db(), "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND "

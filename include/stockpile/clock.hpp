@@ -21,4 +21,15 @@ namespace stockpile {
 // Throws InvalidInput("TZ", zone, ...) for a zone the system does not know.
 [[nodiscard]] Date local_date(std::chrono::sys_seconds t, std::string_view zone = {});
 
+// The instant a local calendar day starts in `zone` (empty: as for local_date).
+[[nodiscard]] std::chrono::sys_seconds start_of_day(Date day, std::string_view zone = {});
+
+// Parses a local date and time "2026-11-22T16:00" (or with seconds) in `zone`, or a UTC time
+// ending in Z; throws InvalidInput(field, text, ...).
+[[nodiscard]] std::chrono::sys_seconds parse_datetime(std::string_view text, std::string_view field,
+                                                      std::string_view zone = {});
+
+// Formats as local time "2026-11-22T16:00" in `zone`.
+[[nodiscard]] std::string format_datetime(std::chrono::sys_seconds t, std::string_view zone = {});
+
 } // namespace stockpile

@@ -11,9 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "stockpile/allocation.hpp"
 #include "stockpile/codes.hpp"
+#include "stockpile/commitment.hpp"
+#include "stockpile/incident.hpp"
+#include "stockpile/quota.hpp"
 #include "stockpile/custodian.hpp"
 #include "stockpile/depot.hpp"
+#include "stockpile/error.hpp"
 #include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
 #include "stockpile/movement.hpp"
@@ -134,6 +139,35 @@ public:
   // Posts one adjust movement per non-zero variance, all in one transaction, and closes.
   Posting close_stocktake(std::int64_t id, const CloseStocktake& request);
   void cancel_stocktake(std::int64_t id, const CustodianId& actor, const std::string& reason);
+
+  // ---- the five-in-one reserve (五位一体) and incidents ----
+  void add_incident(const Incident& incident);
+  [[nodiscard]] Incident incident(const IncidentCode& code) const; // throws NotFound
+  [[nodiscard]] std::vector<Incident> incidents() const;
+  // Sets (or replaces) a depot's quota of a material.
+  void set_quota(const Quota& quota);
+  [[nodiscard]] std::vector<Quota> quotas(const std::optional<DepotCode>& depot = {}) const;
+  // How long goods take to leave the depot once allocated (hours, days or weeks).
+  void set_dispatch_time(const DepotCode& depot, const Duration& time);
+  void add_commitment(const Commitment& commitment);
+  [[nodiscard]] Commitment commitment(const CommitmentCode& code) const; // throws NotFound
+  [[nodiscard]] std::vector<Commitment> commitments() const;
+  [[nodiscard]] std::vector<CommitmentEntry>
+  commitment_entries(const std::optional<CommitmentCode>& commitment = {},
+                     const std::optional<IncidentCode>& incident = {}) const;
+
+  // ---- allocation (应急调配) ----
+  // Every problem of a demand (unknown material or depot, bad quantity), one per line
+  // (RowError.line = the line's 1-based index); empty when the demand can be planned.
+  [[nodiscard]] std::vector<RowError> check_demand(const std::vector<DemandLine>& demand) const;
+  // The plan for a demand; writes nothing. The same ledger and request give the same plan.
+  [[nodiscard]] AllocationPlan plan_allocation(const AllocationRequest& request) const;
+  // Plans and records the plan in one transaction: issues (or transfers to the destination
+  // depot) for stock parts and calls for commitment parts, all tagged with the incident.
+  AllocationResult commit_allocation(const AllocationRequest& request);
+  // Records a delivery against a call; more than the call is refused.
+  CommitmentEntry deliver(const DeliveryRequest& request);
+  [[nodiscard]] std::vector<IncidentMaterialReport> incident_report(const IncidentCode& code) const;
 
   // ---- tamper evidence ----
   // Recomputes the hash chain and the balances. Throws IntegrityError naming the first bad

@@ -2,14 +2,17 @@
 // header for everything, or the one header of the concept you need.
 #pragma once
 
+#include "stockpile/allocation.hpp"
 #include "stockpile/clock.hpp"
 #include "stockpile/codes.hpp"
+#include "stockpile/commitment.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/custodian.hpp"
 #include "stockpile/date.hpp"
 #include "stockpile/depot.hpp"
 #include "stockpile/duration.hpp"
 #include "stockpile/error.hpp"
+#include "stockpile/incident.hpp"
 #include "stockpile/ledger.hpp"
 #include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
@@ -17,6 +20,7 @@
 #include "stockpile/organisation.hpp"
 #include "stockpile/picking.hpp"
 #include "stockpile/quantity.hpp"
+#include "stockpile/quota.hpp"
 #include "stockpile/stock.hpp"
 #include "stockpile/stocktake.hpp"
 #include "stockpile/table.hpp"

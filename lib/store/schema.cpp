@@ -237,13 +237,93 @@ WHEN EXISTS (SELECT 1 FROM stocktake_ends WHERE stocktake = NEW.stocktake)
 BEGIN SELECT RAISE(ABORT, 'the stocktake is closed'); END;
 )sql";
 
+// Version 4: the five-in-one reserve beyond the depots. Incidents, quotas, a depot's dispatch
+// time, commitments (agreement, capacity, social) and their calls and deliveries, which are
+// hash-chained like movements; the demand an allocation was committed for.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE depots ADD COLUMN dispatch_minutes INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE incidents (
+  code       TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  level      TEXT NOT NULL CHECK (level IN ('I', 'II', 'III', 'IV')),
+  opened_at  TEXT NOT NULL,
+  location   TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE quotas (
+  depot    TEXT NOT NULL REFERENCES depots (code),
+  material TEXT NOT NULL REFERENCES materials (code),
+  min      INTEGER NOT NULL CHECK (min >= 0),
+  max      INTEGER CHECK (max IS NULL OR max >= min),
+  set_at   TEXT NOT NULL,
+  PRIMARY KEY (depot, material)
+) STRICT;
+
+CREATE TABLE commitments (
+  code        TEXT PRIMARY KEY,
+  tier        TEXT NOT NULL CHECK (tier IN ('agreement', 'capacity', 'social')),
+  party       TEXT NOT NULL,
+  contact     TEXT NOT NULL DEFAULT '',
+  material    TEXT NOT NULL REFERENCES materials (code),
+  valid_from  TEXT NOT NULL,
+  valid_to    TEXT NOT NULL,
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  rate        INTEGER NOT NULL DEFAULT 0 CHECK (rate >= 0),
+  lead_time   TEXT NOT NULL,
+  reliability INTEGER CHECK (reliability IS NULL OR reliability BETWEEN 0 AND 1000),
+  created_at  TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE commitment_entries (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind        TEXT NOT NULL CHECK (kind IN ('call', 'deliver')),
+  commitment  TEXT NOT NULL REFERENCES commitments (code),
+  incident    TEXT REFERENCES incidents (code),
+  call        INTEGER REFERENCES commitment_entries (id),
+  quantity    INTEGER NOT NULL CHECK (quantity > 0),
+  due_at      TEXT,
+  depot       TEXT REFERENCES depots (code),
+  movement    INTEGER REFERENCES movements (id),
+  actor       TEXT NOT NULL REFERENCES custodians (id),
+  recorded_at TEXT NOT NULL,
+  prev_hash   TEXT NOT NULL,
+  hash        TEXT NOT NULL
+) STRICT;
+CREATE INDEX commitment_entries_commitment ON commitment_entries (commitment);
+CREATE INDEX commitment_entries_call ON commitment_entries (call);
+
+CREATE TABLE allocation_demands (
+  id        INTEGER PRIMARY KEY,
+  operation INTEGER NOT NULL REFERENCES operations (id),
+  incident  TEXT NOT NULL REFERENCES incidents (code),
+  material  TEXT NOT NULL REFERENCES materials (code),
+  quantity  INTEGER NOT NULL CHECK (quantity > 0),
+  need_by   TEXT NOT NULL,
+  depot     TEXT REFERENCES depots (code)
+) STRICT;
+
+CREATE TRIGGER commitment_entries_no_update BEFORE UPDATE ON commitment_entries
+BEGIN SELECT RAISE(ABORT, 'commitment calls and deliveries are append-only'); END;
+CREATE TRIGGER commitment_entries_no_delete BEFORE DELETE ON commitment_entries
+BEGIN SELECT RAISE(ABORT, 'commitment calls and deliveries are append-only'); END;
+CREATE TRIGGER allocation_demands_no_update BEFORE UPDATE ON allocation_demands
+BEGIN SELECT RAISE(ABORT, 'allocation demands are append-only'); END;
+CREATE TRIGGER allocation_demands_no_delete BEFORE DELETE ON allocation_demands
+BEGIN SELECT RAISE(ABORT, 'allocation demands are append-only'); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
     Migration{2, kV2},
     Migration{3, kV3},
+    Migration{4, kV4},
 };
 
-constexpr std::array<std::string_view, 18> kAppendOnlyTriggers{
+constexpr std::array<std::string_view, 22> kAppendOnlyTriggers{
+    "commitment_entries_no_update", "commitment_entries_no_delete",
+    "allocation_demands_no_update", "allocation_demands_no_delete",
     "stocktakes_no_update",         "stocktakes_no_delete",
     "stocktake_lines_no_update",    "stocktake_lines_no_delete",
     "stocktake_counts_no_update",   "stocktake_counts_no_delete",

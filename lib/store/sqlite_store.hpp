@@ -9,7 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "stockpile/allocation.hpp"
+#include "stockpile/commitment.hpp"
 #include "stockpile/custodian.hpp"
+#include "stockpile/incident.hpp"
+#include "stockpile/quota.hpp"
 #include "stockpile/lot.hpp"
 #include "stockpile/movement.hpp"
 #include "stockpile/picking.hpp"
@@ -165,6 +169,34 @@ public:
                             const std::string& actor, const std::optional<std::string>& approver,
                             std::optional<std::int64_t> operation, const std::string& reason,
                             const std::string& now);
+
+  // ---- the five-in-one reserve (lib/store/reserve_store.cpp) ----
+  [[nodiscard]] std::optional<Incident> incident(const std::string& code) const;
+  [[nodiscard]] std::vector<Incident> incidents() const;
+  void insert_incident(const Incident& i, const std::string& now);
+  void upsert_quota(const Quota& q, const std::string& now);
+  [[nodiscard]] std::vector<Quota> quotas(const std::optional<std::string>& depot) const;
+  void set_dispatch_minutes(const std::string& depot, std::int64_t minutes);
+  [[nodiscard]] std::vector<DepotPlace> depot_places() const;
+  [[nodiscard]] std::vector<StockSource> stock_sources(const std::string& material) const;
+  void insert_commitment(const Commitment& c, const std::string& now);
+  [[nodiscard]] std::optional<Commitment> commitment(const std::string& code) const;
+  [[nodiscard]] std::vector<Commitment> commitments(const std::optional<std::string>& material) const;
+  [[nodiscard]] std::string entries_head_hash() const;
+  [[nodiscard]] std::int64_t next_entry_id() const;
+  [[nodiscard]] std::int64_t entry_sequence() const;
+  void insert_entry(const CommitmentEntry& e, const std::string& prev_hash);
+  [[nodiscard]] std::optional<CommitmentEntry> entry(std::int64_t id) const;
+  [[nodiscard]] Quantity delivered(std::int64_t call) const;
+  struct EntryFilter {
+    std::optional<std::string> commitment;
+    std::optional<std::string> incident;
+  };
+  [[nodiscard]] std::vector<CommitmentEntry> entries(const EntryFilter& f) const;
+  // For verify: every entry in id order with its stored prev_hash.
+  void for_each_entry(const std::function<void(const CommitmentEntry&, const std::string&)>& fn) const;
+  void insert_demand(std::int64_t operation, const std::string& incident, const DemandLine& d);
+  [[nodiscard]] std::vector<DemandLine> demands(const std::string& incident) const;
 
   // For code in lib/ that needs a query of its own (kept inside lib/store/ by convention).
   [[nodiscard]] SQLite::Database& db() const noexcept { return *db_; }
