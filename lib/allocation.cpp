@@ -55,28 +55,21 @@ public:
     stock_left_.reserve(s.stock.size());
     for (const auto& st : s.stock) stock_left_.push_back(st.on_hand);
     for (const auto& c : s.commitments) commitment_left_.push_back(c.remaining());
-    capacity_used_.assign(s.commitments.size(), Quantity());
-    // What each depot may give of each material: everything usable above its quota minimum
-    // (expired or blocked stock does not hold the floor up).
-    const Date today = local_date(at, policy_.time_zone);
-    std::map<std::string, Quantity> totals;
-    for (const auto& st : s.stock) {
-      auto& total = totals[key(st.depot, st.lot.material)];
-      if (st.lot.usable_on(today)) total += st.on_hand;
-    }
-    for (const auto& [k, total] : totals) drawable_[k] = total;
+    // Production already called is made first: new calls queue behind it.
+    for (const auto& c : s.commitments) capacity_used_.push_back(c.called);
     if (!policy_.release_floors) {
-      for (const auto& q : s.quotas) {
-        auto it = drawable_.find(key(q.depot, q.material));
-        if (it == drawable_.end()) continue;
-        it->second = it->second > q.min ? it->second - q.min : Quantity();
-      }
+      for (const auto& q : s.quotas) floors_[key(q.depot, q.material)] = q.min;
     }
     for (const auto& d : s.depots) places_.emplace(d.depot.str(), d);
   }
 
   PlanLine plan(const DemandLine& line) {
     PlanLine out{.demand = line, .on_time = {}, .late = {}, .shortfall = {}, .parts = {}};
+    need_day_ = local_date(line.need_by, policy_.time_zone);
+    unit_ = 1;
+    if (auto d = snap_.decimals.find(line.material.str()); d != snap_.decimals.end()) {
+      for (int i = d->second; i < Quantity::kDecimals; ++i) unit_ *= 10;
+    }
     Quantity left = line.quantity;
     auto offers = offers_for(line);
     std::sort(offers.begin(), offers.end(),
@@ -167,17 +160,33 @@ private:
     return offers;
   }
 
+  // What a depot may still give of a material: its stock usable on the need-by day above
+  // its quota minimum (expired or blocked stock does not hold the floor up).
+  Quantity floor_room(const std::string& depot_key) const {
+    Quantity usable;
+    for (std::size_t i = 0; i < snap_.stock.size(); ++i) {
+      const auto& st = snap_.stock[i];
+      if (key(st.depot, st.lot.material) == depot_key && st.lot.usable_on(need_day_)) {
+        usable += stock_left_[i];
+      }
+    }
+    const auto floor = floors_.find(depot_key);
+    if (floor == floors_.end()) return usable;
+    return usable > floor->second ? usable - floor->second : Quantity();
+  }
+
   // What an offer can deliver by time t (capacity: what it has produced by then).
   Quantity available_by(const Offer& o, sys_seconds t) const {
     if (o.lot) {
-      return std::min(stock_left_[o.index], drawable_.at(o.depot_key));
+      return std::min(stock_left_[o.index], floor_room(o.depot_key));
     }
     const Quantity left = commitment_left_[o.index];
     if (!o.capacity) return left;
     const sys_seconds end = std::min(t, o.until);
     if (end <= o.from) return Quantity();
     const std::int64_t seconds = (end - o.from).count();
-    const auto produced = static_cast<i128>(o.rate) * seconds / kSecondsPerDay;
+    auto produced = static_cast<i128>(o.rate) * seconds / kSecondsPerDay;
+    produced -= produced % unit_; // whole units of the material (a coat is not made in quarters)
     const auto already = capacity_used_[o.index].thousandths();
     const i128 can = produced - already;
     if (can <= 0) return Quantity();
@@ -209,7 +218,6 @@ private:
                   .late = late};
     if (o.lot) {
       stock_left_[o.index] -= take;
-      drawable_[o.depot_key] -= take;
     } else {
       commitment_left_[o.index] -= take;
       if (o.capacity) {
@@ -226,7 +234,9 @@ private:
   std::vector<Quantity> stock_left_;
   std::vector<Quantity> commitment_left_;
   std::vector<Quantity> capacity_used_;
-  std::map<std::string, Quantity> drawable_;
+  std::map<std::string, Quantity> floors_; // depot/material → quota minimum kept
+  Date need_day_ = Date::min();              // the line being planned
+  std::int64_t unit_ = 1;                    // its material's smallest quantity, thousandths
   std::map<std::string, DepotPlace> places_;
 };
 

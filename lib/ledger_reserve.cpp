@@ -118,6 +118,7 @@ AllocationPlan plan_in(const Ledger::Impl& impl, const AllocationRequest& r) {
     }
   }
   for (const auto& m : materials) {
+    snapshot.decimals[m] = require_material(impl, MaterialCode(m)).decimals;
     for (auto& s : impl.store.stock_sources(m)) snapshot.stock.push_back(std::move(s));
     for (auto& c : impl.store.commitments(m)) snapshot.commitments.push_back(std::move(c));
   }

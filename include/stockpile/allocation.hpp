@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -47,6 +48,8 @@ struct PlanningSnapshot {
   std::vector<StockSource> stock;
   std::vector<Quota> quotas;
   std::vector<Commitment> commitments; // with `called` filled in
+  // Decimals each material may have (default 3): capacity is produced in whole such units.
+  std::map<std::string, int> decimals;
 };
 
 struct AllocationPolicy {
