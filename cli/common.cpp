@@ -21,6 +21,7 @@ std::string ledger_path() {
 
 OpenOptions open_options() {
   OpenOptions o;
+  o.time_zone = time_zone();
   // STOCKPILE_NOW fixes the recording clock, so golden tests and reproducible demos print
   // the same timestamps every run.
   if (const char* now = std::getenv("STOCKPILE_NOW"); now && *now) {
@@ -28,6 +29,12 @@ OpenOptions open_options() {
     o.clock = [t] { return t; };
   }
   return o;
+}
+
+std::string time_zone() {
+  if (!globals().tz.empty()) return globals().tz;
+  if (const char* tz = std::getenv("TZ"); tz && *tz) return *tz == ':' ? tz + 1 : tz;
+  return {};
 }
 
 Ledger open_ledger() { return Ledger::open(ledger_path(), open_options()); }
@@ -63,6 +70,19 @@ void print_record(const Table& table) {
     }
   }
   fmt::print("{}", render(vertical, OutputFormat::Table));
+}
+
+CustodianId actor_or_env(const std::string& given, std::string_view field) {
+  std::string id = given;
+  if (id.empty()) {
+    if (const char* env = std::getenv("STOCKPILE_ACTOR"); env && *env) id = env;
+  }
+  if (id.empty()) {
+    throw UsageError(fmt::format("{}: every write names who made it; give {} ID or set "
+                                 "STOCKPILE_ACTOR",
+                                 field, field));
+  }
+  return CustodianId(id);
 }
 
 void append_joined(std::string& out, std::string_view sep, std::string_view part) {

@@ -14,7 +14,11 @@ struct Globals {
   std::string db;             // --db, else STOCKPILE_DB, else ./stockpile.db
   std::string format = "table";
   bool bom = false;           // --bom: CSV output starts with a byte-order mark
+  std::string tz;             // --tz: the time zone "today" is computed in (else $TZ)
 };
+
+// The time zone for dates and local times: --tz, else $TZ, else the system's zone ("").
+[[nodiscard]] std::string time_zone();
 
 Globals& globals();
 
@@ -22,6 +26,11 @@ Globals& globals();
 [[nodiscard]] OpenOptions open_options();
 [[nodiscard]] Ledger open_ledger();
 [[nodiscard]] OutputFormat output_format();
+
+// Who makes a write: the option's value, else $STOCKPILE_ACTOR; neither is a usage error
+// naming `field` (every movement names its custodian).
+[[nodiscard]] CustodianId actor_or_env(const std::string& given,
+                                       std::string_view field = "--actor");
 
 // Appends part to out, with sep between parts (no leading separator).
 void append_joined(std::string& out, std::string_view sep, std::string_view part);
@@ -50,6 +59,8 @@ void setup_org(CLI::App& app);
 void setup_depot(CLI::App& app);
 void setup_custodian(CLI::App& app);
 void setup_audit(CLI::App& app);
+void setup_report(CLI::App& app);  // cli/report.cpp
+void setup_inspect(CLI::App& app); // cli/inspect.cpp
 void setup_movements(CLI::App& app);
 void setup_stock(CLI::App& app);
 void setup_stocktake(CLI::App& app);

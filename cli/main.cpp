@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   app.add_option("--format", g.format, "Output: table, json or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}));
   app.add_flag("--bom", g.bom, "Start CSV output with a byte-order mark (for Excel)");
+  app.add_option("--tz", g.tz, "Time zone for today and local times (default: $TZ, else the "
+                               "system zone), e.g. Asia/Shanghai");
 
   cli::setup_init(app);
   cli::setup_material(app);
@@ -66,6 +68,8 @@ int main(int argc, char** argv) {
   cli::setup_stocktake(app);
   cli::setup_reserve(app);
   cli::setup_audit(app);
+  cli::setup_report(app);
+  cli::setup_inspect(app);
 
   try {
     app.parse(argc, argv);

@@ -12,7 +12,7 @@ namespace {
 
 struct MaterialOptions {
   std::string code, name, unit, specification, gb_code, category, shelf_life, hazards,
-      recoverable, lot_tracked, decimals;
+      recoverable, lot_tracked, decimals, warning;
   bool history = false;
   std::string file;
 };
@@ -30,6 +30,7 @@ void apply(const MaterialOptions& o, Material& m) {
   if (!o.hazards.empty()) m.hazards = parse_hazards(o.hazards, "--hazards");
   if (!o.recoverable.empty()) m.recoverable = parse_flag(o.recoverable, "--recoverable");
   if (!o.lot_tracked.empty()) m.lot_tracked = parse_flag(o.lot_tracked, "--lots");
+  if (!o.warning.empty()) parse_warning(o.warning, "--warning", m);
   if (!o.decimals.empty()) {
     if (o.decimals.size() != 1 || o.decimals[0] < '0' || o.decimals[0] > '3') {
       throw InvalidInput("--decimals", o.decimals, "expected 0, 1, 2 or 3");
@@ -49,6 +50,9 @@ void add_fields(CLI::App* cmd, MaterialOptions& o, bool required) {
   cmd->add_option("--recoverable", o.recoverable, "yes: comes back after use (tents)");
   cmd->add_option("--lots", o.lot_tracked, "yes (default): tracked by lot; no: one implicit lot");
   cmd->add_option("--decimals", o.decimals, "Decimals a quantity may have, 0-3 (default 0)");
+  cmd->add_option("--warning", o.warning,
+                  "Expiry warning window: a duration (90d) or the last percent of the shelf "
+                  "life (20%)");
 }
 
 } // namespace

@@ -13,20 +13,11 @@ namespace {
 struct MoveOptions {
   std::string depot, from, to, material, lot, qty, date, actor, production, expiry;
   std::string counterparty, incident, document, note, key, allow_unusable, reason, approver;
+  std::string as_of;
+  bool expired = false;
   std::vector<std::int64_t> ids;
 };
 
-CustodianId actor_of(const MoveOptions& o) {
-  std::string id = o.actor;
-  if (id.empty()) {
-    if (const char* env = std::getenv("STOCKPILE_ACTOR"); env && *env) id = env;
-  }
-  if (id.empty()) {
-    throw UsageError("--actor: every movement names who made it; give --actor ID or set "
-                     "STOCKPILE_ACTOR");
-  }
-  return CustodianId(id);
-}
 
 Date date_of(const MoveOptions& o, const Ledger& ledger) {
   return o.date.empty() ? ledger.today() : Date::parse(o.date, "--date");
@@ -104,7 +95,7 @@ void setup_movements(CLI::App& app) {
         .lot = lot_of(*o),
         .quantity = Quantity::parse(o->qty, "--qty"),
         .date = date_of(*o, ledger),
-        .actor = actor_of(*o),
+        .actor = actor_or_env(o->actor),
         .production = optional_date(o->production, "--production"),
         .expiry = optional_date(o->expiry, "--expiry"),
         .paper = paper_of(*o)}));
@@ -124,7 +115,7 @@ void setup_movements(CLI::App& app) {
                                             .lot = lot_of(*o),
                                             .quantity = Quantity::parse(o->qty, "--qty"),
                                             .date = date_of(*o, ledger),
-                                            .actor = actor_of(*o),
+                                            .actor = actor_or_env(o->actor),
                                             .allow_unusable = o->allow_unusable,
                                             .paper = paper_of(*o)}));
   });
@@ -145,27 +136,52 @@ void setup_movements(CLI::App& app) {
                                                   .lot = lot_of(*o),
                                                   .quantity = Quantity::parse(o->qty, "--qty"),
                                                   .date = date_of(*o, ledger),
-                                                  .actor = actor_of(*o),
+                                                  .actor = actor_or_env(o->actor),
                                                   .allow_unusable = o->allow_unusable,
                                                   .paper = paper_of(*o)}));
   });
 
   auto* dispose = app.add_subcommand("dispose", "Write off stock (报废) with a reason and a "
-                                                "second custodian's approval");
+                                                "second custodian's approval; --expired writes "
+                                                "off every expired lot of the depot");
   dispose->add_option("--depot", o->depot, "Depot code")->required();
-  add_item(dispose, *o, false);
-  dispose->add_option("--reason", o->reason, "expired, damaged, recalled or other")->required();
+  dispose->add_option("--material", o->material, "Material code");
+  dispose->add_option("--lot", o->lot, "Lot number");
+  dispose->add_option("--qty", o->qty, "Quantity");
+  dispose->add_option("--reason", o->reason, "expired, damaged, recalled or other");
+  dispose->add_flag("--expired", o->expired, "Every lot expired on --as-of (default today)");
+  dispose->add_option("--as-of", o->as_of, "With --expired: the day (default today)");
   dispose->add_option("--approved-by", o->approver, "Approving custodian (not the actor)")
       ->required();
   add_paperwork(dispose, *o);
   dispose->callback([o] {
     auto ledger = open_ledger();
+    if (o->expired) {
+      if (!o->material.empty() || !o->qty.empty() || !o->lot.empty()) {
+        throw UsageError("dispose --expired: leave out --material, --lot and --qty");
+      }
+      const Date day = !o->as_of.empty()  ? Date::parse(o->as_of, "--as-of")
+                       : !o->date.empty() ? Date::parse(o->date, "--date")
+                                          : ledger.today();
+      const auto p = ledger.dispose_expired(DepotCode(o->depot), day, actor_or_env(o->actor),
+                                            CustodianId(o->approver), paper_of(*o));
+      if (p.movements.empty() && output_format() == OutputFormat::Table) {
+        fmt::print("depot {} holds no lot expired on {}; nothing was written\n", o->depot,
+                   day.to_string());
+        return;
+      }
+      print_posting(p);
+      return;
+    }
+    if (o->material.empty() || o->qty.empty() || o->reason.empty()) {
+      throw UsageError("dispose: give --material, --qty and --reason (or --expired)");
+    }
     print_posting(ledger.dispose(DisposeRequest{.depot = DepotCode(o->depot),
                                                 .material = MaterialCode(o->material),
                                                 .lot = lot_of(*o),
                                                 .quantity = Quantity::parse(o->qty, "--qty"),
                                                 .date = date_of(*o, ledger),
-                                                .actor = actor_of(*o),
+                                                .actor = actor_or_env(o->actor),
                                                 .reason = parse_disposal_reason(o->reason),
                                                 .approver = CustodianId(o->approver),
                                                 .paper = paper_of(*o)}));
@@ -182,7 +198,7 @@ void setup_movements(CLI::App& app) {
                                                     .lot = lot_of(*o),
                                                     .quantity = Quantity::parse(o->qty, "--qty"),
                                                     .date = date_of(*o, ledger),
-                                                    .actor = actor_of(*o),
+                                                    .actor = actor_or_env(o->actor),
                                                     .paper = paper_of(*o)}));
   });
 
@@ -195,7 +211,7 @@ void setup_movements(CLI::App& app) {
     auto ledger = open_ledger();
     print_posting(ledger.reverse(ReverseRequest{.movements = o->ids,
                                                 .date = date_of(*o, ledger),
-                                                .actor = actor_of(*o),
+                                                .actor = actor_or_env(o->actor),
                                                 .reason = o->reason,
                                                 .paper = paper_of(*o)}));
   });

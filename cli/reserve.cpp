@@ -23,19 +23,8 @@ struct ReserveOptions {
   bool allow_late = false, commit = false, to_incident = false;
 };
 
-CustodianId actor_from(const std::string& given) {
-  std::string id = given;
-  if (id.empty()) {
-    if (const char* env = std::getenv("STOCKPILE_ACTOR"); env && *env) id = env;
-  }
-  if (id.empty()) throw UsageError("--actor: give --actor ID or set STOCKPILE_ACTOR");
-  return CustodianId(id);
-}
 
-std::string zone() {
-  const char* tz = std::getenv("TZ");
-  return tz ? tz : "";
-}
+std::string zone() { return time_zone(); }
 
 std::chrono::sys_seconds now_of(const OpenOptions& o) {
   if (o.clock) return o.clock();
@@ -387,7 +376,7 @@ void setup_reserve(CLI::App& app) {
                       .lot = std::nullopt,
                       .expiry = std::nullopt,
                       .date = o->date.empty() ? ledger.today() : Date::parse(o->date, "--date"),
-                      .actor = actor_from(o->actor)};
+                      .actor = actor_or_env(o->actor)};
     if (!o->depot.empty()) r.depot = DepotCode(o->depot);
     if (!o->lot.empty()) r.lot = LotNumber(o->lot);
     if (!o->expiry.empty()) r.expiry = Date::parse(o->expiry, "--expiry");
@@ -435,7 +424,7 @@ void setup_reserve(CLI::App& app) {
                                             : parse_datetime(o->at, "--at", zone()),
                         .allow_late = o->allow_late,
                         .floors = o->floors.empty() ? Floors::ByLevel : parse_floors(o->floors),
-                        .actor = o->commit ? actor_from(o->actor) : CustodianId("-")};
+                        .actor = o->commit ? actor_or_env(o->actor) : CustodianId("-")};
     if (!o->commit) {
       print_plan(ledger.plan_allocation(r), r.incident);
       return;

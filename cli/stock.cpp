@@ -70,14 +70,9 @@ void setup_stock(CLI::App& app) {
   status->add_option("--reason", o->reason, "Why")->required();
   status->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)");
   status->callback([o] {
-    std::string actor = o->actor;
-    if (actor.empty()) {
-      if (const char* env = std::getenv("STOCKPILE_ACTOR"); env && *env) actor = env;
-    }
-    if (actor.empty()) throw UsageError("--actor: give --actor ID or set STOCKPILE_ACTOR");
     const auto s = parse_lot_status(o->status);
     open_ledger().set_lot_status(MaterialCode(o->material), LotNumber(o->lot), s,
-                                 CustodianId(actor), o->reason);
+                                 actor_or_env(o->actor), o->reason);
     say(fmt::format("lot {} of {} is now {}", o->lot, o->material, to_string(s)));
   });
 

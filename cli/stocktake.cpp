@@ -21,16 +21,6 @@ struct StocktakeOptions {
   bool blind = false, dry_run = false, totals = false;
 };
 
-CustodianId actor_or_env(const std::string& given, std::string_view field = "--actor") {
-  std::string id = given;
-  if (id.empty()) {
-    if (const char* env = std::getenv("STOCKPILE_ACTOR"); env && *env) id = env;
-  }
-  if (id.empty()) {
-    throw UsageError(fmt::format("{}: give {} ID or set STOCKPILE_ACTOR", field, field));
-  }
-  return CustodianId(id);
-}
 
 Cell qty_cell(const std::optional<Quantity>& q) {
   return q ? Cell::num(q->to_string()) : Cell::null();

@@ -18,14 +18,16 @@ Table material_table(const std::vector<Material>& materials) {
   Table t({Column{"code"}, Column{"name"}, Column{"specification", "spec"}, Column{"unit"},
            Column{"gb_code"}, Column{"category"}, Column{"shelf_life", "shelf life"},
            Column{"hazards"}, Column{"recoverable"}, Column{"lot_tracked", "lots"},
-           Column{"decimals", "dec", true}, Column{"revision", "rev", true}});
+           Column{"decimals", "dec", true}, Column{"warning"}, Column{"revision", "rev", true}});
   for (const auto& m : materials) {
+    const std::string warning = warning_text(m);
     t.add_row({Cell::str(m.code.str()), Cell::str(m.name), Cell::str(m.specification),
                Cell::str(m.unit), m.gb_code ? Cell::str(*m.gb_code) : Cell::null(),
                Cell::str(m.category),
                m.shelf_life ? Cell::str(m.shelf_life->to_string()) : Cell::null(),
                Cell::str(join(m.hazards)), Cell::boolean(m.recoverable),
                Cell::boolean(m.lot_tracked), Cell::num(std::to_string(m.decimals)),
+               warning.empty() ? Cell::null() : Cell::str(warning),
                Cell::num(std::to_string(m.revision))});
   }
   return t;

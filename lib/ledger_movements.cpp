@@ -259,6 +259,7 @@ Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request
     }
     check_header(impl, h);
     const auto legs = plan();
+    if (legs.empty()) return; // nothing to record: no operation either
     const auto operation =
         impl.store.insert_operation(std::string(kind), key, digest, impl.now());
     result.movements = post_legs(impl, operation, h, legs);
@@ -482,6 +483,34 @@ Posting Ledger::reverse(const ReverseRequest& r) {
       }
       delta -= t.quantity;
       legs.push_back(Leg{MovementKind::Reverse, t.depot, lot, -t.quantity, r.reason, {}, "", t.id});
+    }
+    return legs;
+  });
+}
+
+Posting Ledger::dispose_expired(const DepotCode& depot, Date day, const CustodianId& actor,
+                                const CustodianId& approver, const Paperwork& paper) {
+  const Header h{day, actor, paper};
+  auto request = request_of("dispose-expired", h);
+  request.add("depot", depot.str()).add("approver", approver.str());
+  return post(*impl_, "dispose-expired", request, h, [&] {
+    require_depot(*impl_, depot);
+    require_custodian(*impl_, approver, "--approved-by");
+    if (approver == actor) {
+      throw InvalidInput("--approved-by", approver.str(),
+                         "is the actor; a write-off needs a second custodian's approval");
+    }
+    std::vector<Leg> legs;
+    for (const auto& b : impl_->store.depot_snapshot(depot.str())) {
+      auto lots = impl_->store.depot_lots(depot.str(), b.material);
+      const auto it = std::find_if(lots.begin(), lots.end(),
+                                   [&](const auto& l) { return l.lot_id == b.lot_id; });
+      if (it == lots.end() || !it->stock.lot.expired_on(day)) continue;
+      // A back-dated write-off takes only what every later day can spare.
+      const Quantity qty = available(*impl_, depot, it->stock.lot, day);
+      if (!qty.is_positive()) continue;
+      legs.push_back(Leg{MovementKind::Dispose, depot, it->stock.lot, -qty,
+                         std::string(to_string(DisposalReason::Expired)), approver, "", {}});
     }
     return legs;
   });

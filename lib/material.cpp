@@ -56,6 +56,34 @@ std::vector<std::string> parse_hazards(std::string_view text, std::string_view f
   return out;
 }
 
+void parse_warning(std::string_view text, std::string_view field, Material& material) {
+  material.warn_before.reset();
+  material.warn_percent.reset();
+  if (text.empty()) return;
+  if (text.back() == '%') {
+    const auto digits = text.substr(0, text.size() - 1);
+    int value = 0;
+    const bool ok = !digits.empty() && digits.size() <= 2 &&
+                    std::all_of(digits.begin(), digits.end(), is_ascii_digit);
+    if (ok) {
+      for (char c : digits) value = value * 10 + (c - '0');
+    }
+    if (!ok || value < 1 || value > 99) {
+      throw InvalidInput(field, text, "expected a duration (90d) or a percentage of the shelf "
+                                      "life from 1% to 99%");
+    }
+    material.warn_percent = value;
+    return;
+  }
+  material.warn_before = Duration::parse(text, field);
+}
+
+std::string warning_text(const Material& material) {
+  if (material.warn_before) return material.warn_before->to_string();
+  if (material.warn_percent) return std::to_string(*material.warn_percent) + "%";
+  return {};
+}
+
 bool parse_flag(std::string_view text, std::string_view field) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
@@ -81,6 +109,13 @@ void validate(const Material& m) {
   }
   detail::validate_text("category", m.category, 200, false, detail::Lines::Multi);
   for (const auto& h : m.hazards) validate_hazard(h, "hazards");
+  if (m.warn_before && m.warn_percent) {
+    throw InvalidInput("warning", warning_text(m), "give a duration or a percentage, not both");
+  }
+  if (m.warn_percent && !m.shelf_life) {
+    throw InvalidInput("warning", warning_text(m),
+                       "a percentage of the shelf life needs a shelf life");
+  }
   if (m.decimals < 0 || m.decimals > 3) {
     throw InvalidInput("decimals", std::to_string(m.decimals), "expected 0, 1, 2 or 3");
   }

@@ -10,9 +10,9 @@ namespace detail {
 
 MaterialRows read_material_rows(std::string_view text) {
   static constexpr std::array<std::string_view, 3> kRequired{"code", "name", "unit"};
-  static constexpr std::array<std::string_view, 8> kOptional{
-      "specification", "gb_code", "category",    "shelf_life",
-      "hazards",       "recoverable", "lot_tracked", "decimals"};
+  static constexpr std::array<std::string_view, 9> kOptional{
+      "specification", "gb_code",     "category",    "shelf_life", "hazards",
+      "recoverable",   "lot_tracked", "decimals",    "warning"};
   MaterialRows out;
   const CsvTable table = read_csv_table(text, kRequired, kOptional);
   for (const auto& e : table.errors) out.errors.push_back(RowError{e.line, e.message});
@@ -37,6 +37,7 @@ MaterialRows read_material_rows(std::string_view text) {
       m.hazards = parse_hazards(cell("hazards"), "hazards");
       if (auto f = cell("recoverable"); !f.empty()) m.recoverable = parse_flag(f, "recoverable");
       if (auto f = cell("lot_tracked"); !f.empty()) m.lot_tracked = parse_flag(f, "lot_tracked");
+      if (auto w = cell("warning"); !w.empty()) parse_warning(w, "warning", m);
       if (auto d = cell("decimals"); !d.empty()) {
         if (d.size() != 1 || d[0] < '0' || d[0] > '3') {
           throw InvalidInput("decimals", d, "expected 0, 1, 2 or 3");

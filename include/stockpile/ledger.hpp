@@ -15,6 +15,7 @@
 #include "stockpile/codes.hpp"
 #include "stockpile/commitment.hpp"
 #include "stockpile/incident.hpp"
+#include "stockpile/inspection.hpp"
 #include "stockpile/quota.hpp"
 #include "stockpile/custodian.hpp"
 #include "stockpile/depot.hpp"
@@ -104,6 +105,11 @@ public:
   Posting dispose(const DisposeRequest& request);
   Posting return_items(const ReturnRequest& request); // 回收 ("return" is a C++ keyword)
   Posting reverse(const ReverseRequest& request);
+  // Writes off every lot the depot holds that is expired on `day` (报废), one dispose movement
+  // per lot with reason "expired", in one transaction. Nothing expired: nothing is written
+  // (the posting has no movements).
+  Posting dispose_expired(const DepotCode& depot, Date day, const CustodianId& actor,
+                          const CustodianId& approver, const Paperwork& paper = {});
 
   // ---- lots (批次) ----
   // Records a status change (quarantine, recall, damage, release); the history is kept.
@@ -168,6 +174,20 @@ public:
   // Records a delivery against a call; more than the call is refused.
   CommitmentEntry deliver(const DeliveryRequest& request);
   [[nodiscard]] std::vector<IncidentMaterialReport> incident_report(const IncidentCode& code) const;
+
+  // ---- inspections (检查) ----
+  // The target must exist (depot, lot held at the depot, commitment); returns the plan's id.
+  std::int64_t add_inspection_plan(const InspectionPlan& plan);
+  [[nodiscard]] std::vector<InspectionPlan> inspection_plans() const;
+  // Plans due by as_of + within_days, overdue first.
+  [[nodiscard]] std::vector<DueInspection> due_inspections(Date as_of,
+                                                           std::int64_t within_days) const;
+  // A failed inspection needs at least one finding; findings stay open until resolved.
+  std::int64_t record_inspection(std::int64_t plan, Date date, const CustodianId& inspector,
+                                 InspectionResult result, const std::vector<std::string>& findings);
+  void resolve_finding(std::int64_t finding, const CustodianId& by, const std::string& note);
+  [[nodiscard]] std::vector<Finding> findings(bool open_only = true) const;
+  [[nodiscard]] std::vector<Inspection> inspections(std::optional<std::int64_t> plan = {}) const;
 
   // ---- tamper evidence ----
   // Recomputes the hash chain and the balances. Throws IntegrityError naming the first bad

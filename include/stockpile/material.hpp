@@ -27,6 +27,10 @@ struct Material {
   bool recoverable = false; // comes back after an incident (tents, generators), 回收
   bool lot_tracked = true;  // false: one implicit lot per depot
   int decimals = 0;         // how many decimals a quantity of it may have (0..3)
+  // Its own expiry warning window: a duration before expiry (90d) or the last percent of its
+  // shelf life (20 means the last 20 %). At most one of the two; none: the report's default.
+  std::optional<Duration> warn_before;
+  std::optional<int> warn_percent;
   int revision = 0;         // set by the ledger: 1 for the first version, +1 per edit
 };
 
@@ -37,6 +41,12 @@ void validate(const Material& material);
 // sorted list without duplicates; throws InvalidInput(field, ...) for a malformed name.
 [[nodiscard]] std::vector<std::string> parse_hazards(std::string_view text,
                                                      std::string_view field = "hazards");
+
+// Parses a warning window: "90d" (a duration) or "20%" (1..99 percent of the shelf life) into
+// the material's warn_before / warn_percent; throws InvalidInput(field, ...).
+void parse_warning(std::string_view text, std::string_view field, Material& material);
+// The warning window as written: "90d", "20%", or "" when none.
+[[nodiscard]] std::string warning_text(const Material& material);
 
 // Parses a yes/no flag as written in catalog files: yes/no, true/false, 1/0, y/n (any case).
 [[nodiscard]] bool parse_flag(std::string_view text, std::string_view field);

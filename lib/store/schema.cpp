@@ -314,14 +314,79 @@ CREATE TRIGGER allocation_demands_no_delete BEFORE DELETE ON allocation_demands
 BEGIN SELECT RAISE(ABORT, 'allocation demands are append-only'); END;
 )sql";
 
+// Version 5: a material's own expiry warning window, and inspection schedules: plans
+// (recurrence anchored to the plan), inspections done, findings and their resolutions.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE material_revisions ADD COLUMN warning TEXT;
+DROP VIEW material_current;
+CREATE VIEW material_current AS
+SELECT r.* FROM material_revisions r
+WHERE r.revision = (SELECT max(revision) FROM material_revisions x WHERE x.code = r.code);
+
+CREATE TABLE inspection_plans (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  target     TEXT NOT NULL,
+  every      TEXT NOT NULL,
+  on_day     INTEGER CHECK (on_day IS NULL OR on_day BETWEEN 1 AND 31),
+  custodian  TEXT NOT NULL REFERENCES custodians (id),
+  starting   TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE inspections (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  plan        INTEGER NOT NULL REFERENCES inspection_plans (id),
+  date        TEXT NOT NULL,
+  inspector   TEXT NOT NULL REFERENCES custodians (id),
+  result      TEXT NOT NULL CHECK (result IN ('pass', 'fail')),
+  recorded_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX inspections_plan ON inspections (plan);
+
+CREATE TABLE findings (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  inspection INTEGER NOT NULL REFERENCES inspections (id),
+  text       TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE finding_resolutions (
+  finding     INTEGER PRIMARY KEY REFERENCES findings (id),
+  resolved_by TEXT NOT NULL REFERENCES custodians (id),
+  note        TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+) STRICT;
+
+CREATE TRIGGER inspection_plans_no_update BEFORE UPDATE ON inspection_plans
+BEGIN SELECT RAISE(ABORT, 'inspection plans are append-only'); END;
+CREATE TRIGGER inspection_plans_no_delete BEFORE DELETE ON inspection_plans
+BEGIN SELECT RAISE(ABORT, 'inspection plans are append-only'); END;
+CREATE TRIGGER inspections_no_update BEFORE UPDATE ON inspections
+BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;
+CREATE TRIGGER inspections_no_delete BEFORE DELETE ON inspections
+BEGIN SELECT RAISE(ABORT, 'inspections are append-only'); END;
+CREATE TRIGGER findings_no_update BEFORE UPDATE ON findings
+BEGIN SELECT RAISE(ABORT, 'findings are append-only'); END;
+CREATE TRIGGER findings_no_delete BEFORE DELETE ON findings
+BEGIN SELECT RAISE(ABORT, 'findings are append-only'); END;
+CREATE TRIGGER finding_resolutions_no_update BEFORE UPDATE ON finding_resolutions
+BEGIN SELECT RAISE(ABORT, 'finding resolutions are append-only'); END;
+CREATE TRIGGER finding_resolutions_no_delete BEFORE DELETE ON finding_resolutions
+BEGIN SELECT RAISE(ABORT, 'finding resolutions are append-only'); END;
+)sql";
+
 constexpr std::array kMigrations{
     Migration{1, kV1},
     Migration{2, kV2},
     Migration{3, kV3},
     Migration{4, kV4},
+    Migration{5, kV5},
 };
 
-constexpr std::array<std::string_view, 22> kAppendOnlyTriggers{
+constexpr std::array<std::string_view, 30> kAppendOnlyTriggers{
+    "inspection_plans_no_update",   "inspection_plans_no_delete",
+    "inspections_no_update",        "inspections_no_delete",
+    "findings_no_update",           "findings_no_delete",
+    "finding_resolutions_no_update", "finding_resolutions_no_delete",
     "commitment_entries_no_update", "commitment_entries_no_delete",
     "allocation_demands_no_update", "allocation_demands_no_delete",
     "stocktakes_no_update",         "stocktakes_no_delete",

@@ -39,7 +39,7 @@ std::optional<std::string> nullable_text(const SQLite::Column& c) {
 
 constexpr const char* kMaterialColumns =
     "code, revision, name, specification, unit, gb_code, category, shelf_life, hazards, "
-    "recoverable, lot_tracked, decimals";
+    "recoverable, lot_tracked, decimals, warning";
 
 Material read_material(SQLite::Statement& q) {
   Material m(MaterialCode(q.getColumn(0).getString()));
@@ -54,6 +54,7 @@ Material read_material(SQLite::Statement& q) {
   m.recoverable = q.getColumn(9).getInt() != 0;
   m.lot_tracked = q.getColumn(10).getInt() != 0;
   m.decimals = q.getColumn(11).getInt();
+  if (auto w = nullable_text(q.getColumn(12))) parse_warning(*w, "warning", m);
   return m;
 }
 
@@ -232,7 +233,8 @@ void SqliteStore::insert_material_revision(const Material& m, const std::string&
   SQLite::Statement q(*db_,
                       "INSERT INTO material_revisions (code, revision, recorded_at, name, "
                       "specification, unit, gb_code, category, shelf_life, hazards, recoverable, "
-                      "lot_tracked, decimals) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                      "lot_tracked, decimals, warning) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, m.code.str());
   q.bind(2, m.revision);
   q.bind(3, now);
@@ -248,6 +250,8 @@ void SqliteStore::insert_material_revision(const Material& m, const std::string&
   q.bind(11, m.recoverable ? 1 : 0);
   q.bind(12, m.lot_tracked ? 1 : 0);
   q.bind(13, m.decimals);
+  if (auto w = warning_text(m); !w.empty()) q.bind(14, w);
+  else q.bind(14);
   q.exec();
 }
 

@@ -13,6 +13,7 @@
 #include "stockpile/commitment.hpp"
 #include "stockpile/custodian.hpp"
 #include "stockpile/incident.hpp"
+#include "stockpile/inspection.hpp"
 #include "stockpile/quota.hpp"
 #include "stockpile/lot.hpp"
 #include "stockpile/movement.hpp"
@@ -197,6 +198,20 @@ public:
   void for_each_entry(const std::function<void(const CommitmentEntry&, const std::string&)>& fn) const;
   void insert_demand(std::int64_t operation, const std::string& incident, const DemandLine& d);
   [[nodiscard]] std::vector<DemandLine> demands(const std::string& incident) const;
+
+  // ---- inspections (lib/store/inspection_store.cpp) ----
+  std::int64_t insert_plan(const InspectionPlan& p, const std::string& now);
+  [[nodiscard]] std::optional<InspectionPlan> plan(std::int64_t id) const;
+  [[nodiscard]] std::vector<InspectionPlan> plans() const;
+  [[nodiscard]] std::optional<Date> last_inspection(std::int64_t plan) const;
+  std::int64_t insert_inspection(std::int64_t plan, Date date, const std::string& inspector,
+                                 InspectionResult result, const std::string& now);
+  std::int64_t insert_finding(std::int64_t inspection, const std::string& text);
+  [[nodiscard]] std::vector<Inspection> inspections(std::optional<std::int64_t> plan) const;
+  [[nodiscard]] std::vector<Finding> findings(bool open_only) const;
+  [[nodiscard]] std::optional<Finding> finding(std::int64_t id) const;
+  void insert_resolution(std::int64_t finding, const std::string& by, const std::string& note,
+                         const std::string& now);
 
   // For code in lib/ that needs a query of its own (kept inside lib/store/ by convention).
   [[nodiscard]] SQLite::Database& db() const noexcept { return *db_; }
