@@ -36,6 +36,13 @@ void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::str
   }
 }
 
+Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot, Date day) {
+  auto row = impl.store.lot(lot.material.str(), lot.number.str());
+  if (!row) return Quantity();
+  return std::min(impl.store.balance(depot.str(), row->id),
+                  impl.store.min_balance_from(depot.str(), row->id, day.to_string()));
+}
+
 } // namespace detail
 
 namespace {
@@ -88,15 +95,6 @@ Lot require_lot(const Ledger::Impl& impl, const Material& m, const LotNumber& nu
                                quote(number.str()), m.code.str()));
   }
   return row->lot;
-}
-
-// What the depot can give of a lot on `day`: the current balance, or less when a later day's
-// balance would otherwise go negative (a movement recorded late, dated in the past).
-Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot, Date day) {
-  auto row = impl.store.lot(lot.material.str(), lot.number.str());
-  if (!row) return Quantity();
-  return std::min(impl.store.balance(depot.str(), row->id),
-                  impl.store.min_balance_from(depot.str(), row->id, day.to_string()));
 }
 
 std::string why_unusable(const Lot& lot) {

@@ -42,6 +42,11 @@ void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::str
 // The actor is a custodian and the date is not in the future.
 void check_header(const Ledger::Impl& impl, const Header& h);
 
+// What the depot can give of a lot on `day`: the current balance, or less when a later day's
+// balance would otherwise go negative (a movement recorded late, dated in the past).
+[[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot,
+                                 Date day);
+
 // The request fields every kind shares, for the idempotency digest.
 [[nodiscard]] Canonical request_of(std::string_view kind, const Header& h);
 

@@ -23,6 +23,7 @@
 #include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
 #include "stockpile/movement.hpp"
+#include "stockpile/movement_import.hpp"
 #include "stockpile/organisation.hpp"
 #include "stockpile/stock.hpp"
 #include "stockpile/stocktake.hpp"
@@ -110,6 +111,11 @@ public:
   // (the posting has no movements).
   Posting dispose_expired(const DepotCode& depot, Date day, const CustodianId& actor,
                           const CustodianId& approver, const Paperwork& paper = {});
+
+  // Imports movements from CSV (see movement_import.hpp): every bad row is listed at once
+  // (ImportError) and nothing is written if any row is bad; all of it is one transaction.
+  MovementImportResult import_movements(std::string_view csv_text, std::string_view source,
+                                        const MovementImportOptions& options = {});
 
   // ---- lots (批次) ----
   // Records a status change (quarantine, recall, damage, release); the history is kept.

@@ -18,6 +18,7 @@
 #include "stockpile/lot.hpp"
 #include "stockpile/material.hpp"
 #include "stockpile/movement.hpp"
+#include "stockpile/movement_import.hpp"
 #include "stockpile/organisation.hpp"
 #include "stockpile/picking.hpp"
 #include "stockpile/quantity.hpp"

@@ -1,0 +1,250 @@
+// import movements (台账导入): opening balances and migrations from CSV, as a keeper moving off
+// a spreadsheet relies on them — every bad row listed at once, nothing written unless all rows
+// are good, and a second import of the same file changing nothing.
+#include <doctest/doctest.h>
+#include <string>
+
+#include "stockpile/error.hpp"
+#include "stockpile/ledger.hpp"
+#include "support/temp_ledger.hpp"
+
+using namespace stockpile;
+
+namespace {
+
+Quantity qty(const char* text) { return Quantity::parse(text); }
+
+// Two depots, two custodians, a lot-tracked medicine with a shelf life and untracked tents.
+struct Depots {
+  stockpile::testing::TempLedger t;
+  Ledger& ledger = t.ledger;
+
+  Depots() {
+    ledger.import_organisations("code,name,level,parent\nLZ,柳州市,city,\nLN,柳南区,district,LZ\n",
+                                "orgs");
+    ledger.import_depots("code,name,org,address\nLN-01,柳南仓库,LN,\nLZ-01,市级仓库,LZ,\n",
+                         "depots");
+    ledger.import_custodians("id,name,phone,roles,depots\n"
+                             "wang.li,王丽,,keeper,LN-01;LZ-01\n"
+                             "zhao.min,赵敏,,responsible,LN-01\n",
+                             "custodians");
+    ledger.import_materials("code,name,unit,shelf_life,lot_tracked\n"
+                            "MED,药品,盒,24m,yes\n"
+                            "TENT,帐篷,顶,,no\n",
+                            "materials");
+  }
+
+  Quantity stock_of(const char* depot, const char* material) const {
+    Quantity total;
+    for (const auto& line : ledger.stock(StockQuery{.depot = DepotCode(depot),
+                                                    .material = MaterialCode(material)})) {
+      total += line.quantity;
+    }
+    return total;
+  }
+
+  std::size_t movement_count() const { return ledger.movements().size(); }
+};
+
+const char* kOpening = "kind,date,depot,material,lot,quantity,production,expiry,actor,"
+                       "idempotency_key,note\n"
+                       "receive,2026-01-05,LN-01,MED,M-1,100,2025-12-01,,wang.li,open-1,\n"
+                       "receive,2026-01-05,LN-01,TENT,,40,,,wang.li,open-2,期初\n"
+                       "receive,2026-01-06,LZ-01,MED,M-2,30,,2027-06-30,wang.li,open-3,'+1-2\n"
+                       "issue,2026-02-01,LN-01,MED,M-1,25,,,wang.li,open-4,\n";
+
+std::vector<RowError> errors_of(Ledger& ledger, const std::string& csv) {
+  try {
+    (void)ledger.import_movements(csv, "bad.csv");
+  } catch (const ImportError& e) {
+    return e.errors();
+  }
+  FAIL("the import was accepted");
+  return {};
+}
+
+} // namespace
+
+TEST_CASE("import movements: opening balances create lots with their dates and post stock") {
+  Depots d;
+  const auto r = d.ledger.import_movements(kOpening, "opening.csv");
+  CHECK(r.rows == 4);
+  CHECK(r.operations == 4);
+  CHECK(r.operations_written == 4);
+  CHECK(r.movements_written == 4);
+  CHECK(r.operations_replayed == 0);
+  CHECK(d.stock_of("LN-01", "MED") == qty("75")); // 100 in, 25 out (written positive)
+  CHECK(d.stock_of("LN-01", "TENT") == qty("40"));
+  CHECK(d.stock_of("LZ-01", "MED") == qty("30"));
+  // Expiry from production + shelf life when the file leaves it empty; else as written.
+  CHECK(d.ledger.lot(MaterialCode("MED"), LotNumber("M-1")).expiry == Date::parse("2027-12-01"));
+  CHECK(d.ledger.lot(MaterialCode("MED"), LotNumber("M-2")).expiry == Date::parse("2027-06-30"));
+  const auto moves = d.ledger.movements();
+  REQUIRE(moves.size() == 4);
+  CHECK(moves[1].note == "期初");
+  CHECK(moves[2].note == "+1-2"); // the export's formula guard is taken off again
+  CHECK(moves[3].quantity == qty("-25"));
+  CHECK(moves[3].kind == MovementKind::Issue);
+  CHECK_NOTHROW((void)d.ledger.verify());
+}
+
+TEST_CASE("import movements: importing the same file again changes nothing") {
+  Depots d;
+  (void)d.ledger.import_movements(kOpening, "opening.csv");
+  const auto head = d.ledger.verify().head_hash;
+  const auto again = d.ledger.import_movements(kOpening, "opening.csv");
+  CHECK(again.operations_written == 0);
+  CHECK(again.operations_replayed == 4);
+  CHECK(d.movement_count() == 4);
+  CHECK(d.ledger.verify().head_hash == head);
+  CHECK(d.stock_of("LN-01", "MED") == qty("75"));
+}
+
+TEST_CASE("import movements: a key already used for other movements is refused") {
+  Depots d;
+  (void)d.ledger.import_movements(kOpening, "opening.csv");
+  const auto errors =
+      errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor,idempotency_key\n"
+                          "receive,2026-01-05,LN-01,MED,M-1,101,wang.li,open-1\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].message.find("idempotency_key \"open-1\": already used") != std::string::npos);
+  CHECK(d.movement_count() == 4);
+}
+
+TEST_CASE("import movements: every bad row is listed with its line and nothing is written") {
+  Depots d;
+  const std::string csv = "kind,date,depot,material,lot,quantity,actor\n"
+                          "receive,2026-01-05,LN-01,MED,M-1,100,wang.li\n"  // 2 good
+                          "receive,2026-02-30,LN-01,MED,M-1,1,wang.li\n"    // 3 bad date
+                          "receive,2026-01-05,LN-01,NOPE,L,1,wang.li\n"     // 4 unknown material
+                          "issue,2026-01-06,LN-01,MED,M-1,101,wang.li\n"    // 5 over-issue
+                          "receive,2026-01-05,LN-01,MED,M-3,0,wang.li\n"    // 6 zero
+                          "issue,2026-01-06,LN-01,MED,GHOST,1,wang.li\n"    // 7 unknown lot
+                          "receive,2026-01-05,LN-01,MED,M-4,1e3,wang.li\n"  // 8 bad number
+                          "receive,2026-01-05,LN-01,MED,M-5,1,nobody\n"     // 9 unknown actor
+                          "receive,2027-01-05,LN-01,MED,M-6,1,wang.li\n"    // 10 future
+                          "receive,2026-01-05,LN-01,MED,M-7,1.5,wang.li\n"; // 11 decimals
+  const auto before = d.movement_count();
+  try {
+    (void)d.ledger.import_movements(csv, "bad.csv");
+    FAIL("accepted");
+  } catch (const ImportError& e) {
+    std::vector<std::size_t> lines;
+    for (const auto& err : e.errors()) lines.push_back(err.line);
+    // Syntax errors are reported first, without looking at the ledger.
+    CHECK(lines == std::vector<std::size_t>{3, 6, 8});
+  }
+  // With the syntax fixed, the ledger's rules find the rest.
+  const std::string csv2 = "kind,date,depot,material,lot,quantity,actor\n"
+                           "receive,2026-01-05,LN-01,MED,M-1,100,wang.li\n"
+                           "receive,2026-01-05,LN-01,NOPE,L,1,wang.li\n"
+                           "issue,2026-01-06,LN-01,MED,M-1,101,wang.li\n"
+                           "issue,2026-01-06,LN-01,MED,GHOST,1,wang.li\n"
+                           "receive,2026-01-05,LN-01,MED,M-5,1,nobody\n"
+                           "receive,2027-01-05,LN-01,MED,M-6,1,wang.li\n"
+                           "receive,2026-01-05,LN-01,MED,M-7,1.5,wang.li\n";
+  const auto errors = errors_of(d.ledger, csv2);
+  std::vector<std::size_t> lines;
+  for (const auto& err : errors) lines.push_back(err.line);
+  CHECK(lines == std::vector<std::size_t>{3, 4, 5, 6, 7, 8});
+  CHECK(errors[0].message.find("material") != std::string::npos);
+  CHECK(errors[1].message ==
+        "quantity \"101\": depot LN-01 has only 100 盒 of MED lot M-1 on 2026-01-06");
+  CHECK(errors[3].message.find("actor \"nobody\"") != std::string::npos);
+  CHECK(errors[4].message.find("date \"2027-01-05\": is in the future") != std::string::npos);
+  CHECK(errors[5].message.find("quantity \"1.5\"") != std::string::npos);
+  CHECK(d.movement_count() == before); // the good first row was not written either
+  CHECK(d.ledger.lots().empty());
+}
+
+TEST_CASE("import movements: a dry run checks everything and writes nothing") {
+  Depots d;
+  const auto r = d.ledger.import_movements(kOpening, "opening.csv", {.dry_run = true});
+  CHECK(r.dry_run);
+  CHECK(r.operations_written == 4);
+  CHECK(d.movement_count() == 0);
+  CHECK(d.ledger.lots().empty());
+}
+
+TEST_CASE("import movements: stock may not go negative on the row's own day") {
+  Depots d;
+  // The issue is dated before the receipt it would draw on.
+  const auto errors = errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor\n"
+                                          "receive,2026-03-01,LN-01,TENT,,10,wang.li\n"
+                                          "issue,2026-02-01,LN-01,TENT,,5,wang.li\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 3);
+  CHECK(errors[0].message.find("has only 0") != std::string::npos);
+}
+
+TEST_CASE("import movements: transfers, reversals by file id, operations and adjustments") {
+  Depots d;
+  const std::string csv =
+      "id,operation,kind,date,depot,material,lot,quantity,actor,reason,reverses,approver,"
+      "idempotency_key\n"
+      "1,10,receive,2026-01-05,LN-01,MED,M-1,100,wang.li,,,,k10\n"
+      "2,11,transfer-out,2026-01-06,LN-01,MED,M-1,-30,wang.li,,,,k11\n"
+      "3,11,transfer-in,2026-01-06,LZ-01,MED,M-1,30,wang.li,,,,k11\n"
+      "4,12,issue,2026-01-07,LN-01,MED,M-1,-20,wang.li,,,,k12\n"
+      "5,13,reverse,2026-01-08,LN-01,MED,M-1,20,wang.li,wrong lot,4,,k13\n"
+      "6,14,adjust,2026-01-09,LN-01,MED,M-1,-2,wang.li,damaged in count,,,k14\n"
+      "7,15,dispose,2026-01-10,LZ-01,MED,M-1,-5,wang.li,damaged,,zhao.min,k15\n";
+  const auto r = d.ledger.import_movements(csv, "moves.csv");
+  CHECK(r.operations == 6);
+  CHECK(r.movements_written == 7);
+  CHECK(d.stock_of("LN-01", "MED") == qty("68")); // 100 − 30 − 20 + 20 − 2
+  CHECK(d.stock_of("LZ-01", "MED") == qty("25")); // 30 − 5
+  const auto moves = d.ledger.movements();
+  REQUIRE(moves.size() == 7);
+  CHECK(moves[1].operation == moves[2].operation); // one transfer
+  REQUIRE(moves[4].reverses.has_value());
+  CHECK(*moves[4].reverses == moves[3].id);
+  CHECK(moves[6].approver == CustodianId("zhao.min"));
+  CHECK_NOTHROW((void)d.ledger.verify());
+
+  // Re-importing maps the file's ids onto what the first import wrote (the reversal of row 4
+  // still finds it): nothing new.
+  const auto again = d.ledger.import_movements(csv, "moves.csv");
+  CHECK(again.operations_written == 0);
+  CHECK(d.movement_count() == 7);
+}
+
+TEST_CASE("import movements: rules of a row's kind") {
+  Depots d;
+  (void)d.ledger.import_movements("kind,date,depot,material,lot,quantity,actor\n"
+                                  "receive,2026-01-05,LN-01,MED,M-1,100,wang.li\n",
+                                  "seed.csv");
+  auto first_error = [&](const std::string& header, const std::string& row) {
+    const auto errors = errors_of(d.ledger, header + "\n" + row + "\n");
+    REQUIRE(!errors.empty());
+    return errors[0].message;
+  };
+  const std::string h = "kind,date,depot,material,lot,quantity,actor,reason,approver,reverses";
+  CHECK(first_error(h, "dispose,2026-01-06,LN-01,MED,M-1,1,wang.li,damaged,,") ==
+        "approver: a write-off names the custodian who approved it");
+  CHECK(first_error(h, "dispose,2026-01-06,LN-01,MED,M-1,1,wang.li,damaged,wang.li,")
+            .find("approver \"wang.li\": is the actor") == 0);
+  CHECK(first_error(h, "adjust,2026-01-06,LN-01,MED,M-1,1,wang.li,,,") ==
+        "reason: an adjustment needs a reason");
+  CHECK(first_error(h, "reverse,2026-01-06,LN-01,MED,M-1,-100,wang.li,oops,,99")
+            .find("reverses 99: no row with that id") == 0);
+  CHECK(first_error(h, "receive,2026-01-06,LN-01,MED,M-1,-1,wang.li,,,")
+            .find("quantity \"-1\": must be greater than zero") == 0);
+  CHECK(first_error(h, "receive,2026-01-06,LN-01,TENT,T-9,1,wang.li,,,")
+            .find("lot \"T-9\": material TENT is not tracked by lot") == 0);
+  CHECK(first_error(h, "borrow,2026-01-06,LN-01,TENT,,1,wang.li,,,").find("kind \"borrow\"") == 0);
+  CHECK(first_error("kind,date,depot,material,quantity", "receive,2026-01-06,LN-01,TENT,1")
+            .find("missing column \"actor\"") != std::string::npos);
+  // A transfer whose two legs do not match.
+  CHECK(first_error("operation,kind,date,depot,material,lot,quantity,actor",
+                    "7,transfer-out,2026-01-06,LN-01,MED,M-1,-10,wang.li\n"
+                    "7,transfer-in,2026-01-06,LZ-01,MED,M-1,9,wang.li")
+            .find("transfer of MED lot M-1: what leaves one depot must arrive") == 0);
+  // The rows of one operation share their date.
+  CHECK(first_error("operation,kind,date,depot,material,lot,quantity,actor",
+                    "7,issue,2026-01-06,LN-01,MED,M-1,-1,wang.li\n"
+                    "7,issue,2026-01-07,LN-01,MED,M-1,-1,wang.li")
+            .find("the rows of one operation share it") != std::string::npos);
+  CHECK(d.movement_count() == 1);
+}
