@@ -61,6 +61,7 @@ void setup_custodian(CLI::App& app);
 void setup_audit(CLI::App& app);
 void setup_report(CLI::App& app);  // cli/report.cpp
 void setup_inspect(CLI::App& app); // cli/inspect.cpp
+void setup_export(CLI::App& app);  // cli/export.cpp
 void setup_import(CLI::App& app);  // cli/import.cpp
 void setup_movements(CLI::App& app);
 void setup_stock(CLI::App& app);

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   cli::setup_audit(app);
   cli::setup_report(app);
   cli::setup_inspect(app);
+  cli::setup_export(app);
   cli::setup_import(app);
 
   try {

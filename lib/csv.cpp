@@ -257,7 +257,7 @@ private:
 };
 
 [[nodiscard]] bool is_formula_start(char c) noexcept {
-  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+  return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r' || c == '\n';
 }
 
 // -?digits(.digits)? : what the ledger's exact decimals look like.
@@ -397,14 +397,19 @@ std::string read_file(const std::filesystem::path& path) {
   return out;
 }
 
-std::string csv_field(std::string_view value, bool neutralise_formulas) {
+std::string defuse_formula(std::string_view value) {
   std::string text;
   // A lone "-" or "+" cannot be a formula, and "-" is a lot number (the implicit lot) that a
   // filled count sheet must give back unchanged.
-  if (neutralise_formulas && value.size() > 1 && is_formula_start(value.front())) {
+  if (value.size() > 1 && is_formula_start(value.front())) {
     text = "'";
   }
   text += value;
+  return text;
+}
+
+std::string csv_field(std::string_view value, bool neutralise_formulas) {
+  const std::string text = neutralise_formulas ? defuse_formula(value) : std::string(value);
   const bool needs_quotes = text.find_first_of(",\"\r\n") != npos ||
                             (!text.empty() && (is_blank(text.front()) || is_blank(text.back())));
   if (!needs_quotes) {

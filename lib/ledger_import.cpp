@@ -395,9 +395,6 @@ private:
       throw InvalidInput("date", head.date.to_string(),
                          fmt::format("is in the future (today is {})", today_.to_string()));
     }
-    if (head.paper.incident && !impl_.store.incident(head.paper.incident->str())) {
-      throw NotFound("incident", head.paper.incident->str());
-    }
     std::map<std::pair<std::string, std::string>, Quantity> delta;
     std::vector<Leg> legs;
     for (std::size_t i = first; i < last; ++i) {

@@ -59,9 +59,14 @@ struct CsvTable {
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);
 
 // One text field, quoted if it holds a comma, quote, CR or LF, or starts or ends with a space
-// or tab. With `neutralise_formulas`, a value starting with = + - @ tab or CR gets a leading
-// ' so that a spreadsheet shows it instead of evaluating it (CSV formula injection).
+// or tab. With `neutralise_formulas`, it goes through defuse_formula first (CSV formula
+// injection).
 [[nodiscard]] std::string csv_field(std::string_view value, bool neutralise_formulas = true);
+
+// `value` with a leading ' when it is longer than one character and starts with = + - @ tab,
+// CR or LF, so a spreadsheet shows it instead of running it as a formula; other values are
+// returned unchanged. csv_field applies it; the Excel export applies it to every text cell.
+[[nodiscard]] std::string defuse_formula(std::string_view value);
 
 // A number already formatted as an exact decimal ("-5", "2.500"), written unchanged. Text that
 // is not such a number goes through csv_field instead, so it can never smuggle a formula.

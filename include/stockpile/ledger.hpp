@@ -30,6 +30,19 @@
 
 namespace stockpile {
 
+// A movement as the ledger holds it, with what an export needs beside it: the lot's label (its
+// dates are covered by the hash), the hash it links to, its operation's idempotency key and
+// its material's unit.
+struct MovementRecord {
+  Movement movement;
+  Lot lot;
+  std::string prev_hash;       // the previous movement's hash (64 zeros for the first)
+  std::string idempotency_key; // the operation's key, else "movement:" + its first movement's hash
+  std::string unit;            // the material's unit (件, 顶, kg ...)
+  std::string name;            // the material's current name
+  int decimals = 0;            // decimals the material's quantities may have
+};
+
 // The time a write is recorded at. Tests and golden files fix it; programs leave it empty to
 // use the system clock.
 using Clock = std::function<std::chrono::sys_seconds()>;
@@ -127,6 +140,14 @@ public:
   // ---- queries ----
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
   [[nodiscard]] std::vector<Movement> movements(const MovementQuery& query = {}) const;
+  // The movements the query selects (with `org`: only at depots of that organisation and the
+  // ones below it), in id order, one at a time from one read snapshot, so memory stays flat
+  // whatever the ledger's size (exports use it). An exception thrown by fn stops the reading.
+  void for_each_movement(const MovementQuery& query, const std::optional<OrgCode>& org,
+                         const std::function<void(const MovementRecord&)>& fn) const;
+  // How many movements for_each_movement would give (for a progress line).
+  [[nodiscard]] std::int64_t count_movements(const MovementQuery& query,
+                                             const std::optional<OrgCode>& org = {}) const;
   [[nodiscard]] Date today() const;
 
   // ---- stocktakes (盘点) ----

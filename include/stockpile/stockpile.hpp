@@ -12,6 +12,7 @@
 #include "stockpile/depot.hpp"
 #include "stockpile/duration.hpp"
 #include "stockpile/error.hpp"
+#include "stockpile/export.hpp"
 #include "stockpile/incident.hpp"
 #include "stockpile/inspection.hpp"
 #include "stockpile/ledger.hpp"

@@ -4,6 +4,7 @@
 
 #include "canonical.hpp"
 #include "store/sqlite_store.hpp"
+#include "stockpile/ledger.hpp" // MovementRecord
 
 namespace stockpile::store {
 
@@ -359,6 +360,82 @@ void SqliteStore::for_each_movement(const std::function<void(const ChainRow&)>& 
   while (q.executeStep()) {
     fn(ChainRow{read_movement(q), read_movement_lot(q), q.getColumn(19).getString()});
   }
+}
+
+// ---- exports: one statement stepped row by row ------------------------------------------------
+
+namespace {
+
+// The WHERE clause of an export and the values it binds, in order.
+std::string export_filter(const MovementQuery& f,
+                          const std::optional<std::vector<std::string>>& orgs,
+                          std::vector<std::string>& args) {
+  std::string sql = " WHERE 1 = 1";
+  auto where = [&](const char* clause, std::string value) {
+    sql += clause;
+    args.push_back(std::move(value));
+  };
+  if (f.depot) where(" AND m.depot = ?", f.depot->str());
+  if (f.material) where(" AND l.material = ?", f.material->str());
+  if (f.lot) where(" AND l.lot = ?", f.lot->str());
+  if (f.transfers) sql += " AND m.kind IN ('transfer-out', 'transfer-in')";
+  else if (f.kind) where(" AND m.kind = ?", std::string(to_string(*f.kind)));
+  if (f.incident) where(" AND m.incident = ?", f.incident->str());
+  // +m.date: filter on the date without walking its index, so rows come in id order straight
+  // from the table instead of through a sort of the whole selection.
+  if (f.from) where(" AND +m.date >= ?", f.from->to_string());
+  if (f.to) where(" AND +m.date <= ?", f.to->to_string());
+  if (orgs) {
+    sql += " AND m.depot IN (SELECT d.code FROM depots d WHERE d.org IN (";
+    for (std::size_t i = 0; i < orgs->size(); ++i) {
+      sql += i ? ", ?" : "?";
+      args.push_back((*orgs)[i]);
+    }
+    sql += orgs->empty() ? "NULL))" : "))";
+  }
+  return sql;
+}
+
+} // namespace
+
+void SqliteStore::stream_movements(const MovementQuery& q,
+                                   const std::optional<std::vector<std::string>>& orgs,
+                                   const std::function<void(const MovementRecord&)>& fn) const {
+  // kMovementSelect's columns 0..22, then the operation's key (or the "movement:" key of its
+  // first movement) and the material's unit, name and decimals.
+  std::string sql = kMovementSelect;
+  const std::string from_clause = " FROM movements m";
+  const auto at = sql.find(from_clause);
+  sql.insert(at,
+             ", COALESCE(o.idempotency_key, 'movement:' || (SELECT f.hash FROM movements f "
+             "WHERE f.operation = m.operation ORDER BY f.id LIMIT 1)), mc.unit, mc.name, "
+             "mc.decimals");
+  sql += " LEFT JOIN operations o ON o.id = m.operation"
+         " LEFT JOIN material_current mc ON mc.code = l.material";
+  std::vector<std::string> args;
+  sql += export_filter(q, orgs, args);
+  sql += " ORDER BY m.id";
+  SQLite::Statement st(*db_, sql);
+  for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  while (st.executeStep()) {
+    fn(MovementRecord{.movement = read_movement(st),
+                      .lot = read_movement_lot(st),
+                      .prev_hash = st.getColumn(19).getString(),
+                      .idempotency_key = st.getColumn(23).getString(),
+                      .unit = st.getColumn(24).getString(),
+                      .name = st.getColumn(25).getString(),
+                      .decimals = st.getColumn(26).getInt()});
+  }
+}
+
+std::int64_t SqliteStore::count_movements(const MovementQuery& q,
+                                          const std::optional<std::vector<std::string>>& orgs) const {
+  std::vector<std::string> args;
+  const std::string sql = "SELECT COUNT(*) FROM movements m JOIN lots l ON l.id = m.lot_id" +
+                          export_filter(q, orgs, args);
+  SQLite::Statement st(*db_, sql);
+  for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
+  return st.executeStep() ? st.getColumn(0).getInt64() : 0;
 }
 
 std::vector<SqliteStore::BalanceRow> SqliteStore::all_balances() const {

@@ -28,6 +28,10 @@ namespace SQLite {
 class Database;
 }
 
+namespace stockpile {
+struct MovementRecord; // stockpile/ledger.hpp
+}
+
 namespace stockpile::store {
 
 enum class OpenMode { CreateOrOpen, OpenExisting };
@@ -125,6 +129,13 @@ public:
   [[nodiscard]] std::vector<Movement> operation_movements(std::int64_t operation) const;
   [[nodiscard]] bool reversed(std::int64_t movement_id) const;
   [[nodiscard]] std::vector<Movement> movements(const MovementQuery& q) const;
+  // Steps one statement row by row (exports): the movements the query selects, at depots owned
+  // by one of `orgs` when it is given, in id order, with the lot, prev_hash, idempotency key
+  // and the material's unit, name and decimals. count_movements: how many there are.
+  void stream_movements(const MovementQuery& q, const std::optional<std::vector<std::string>>& orgs,
+                        const std::function<void(const MovementRecord&)>& fn) const;
+  [[nodiscard]] std::int64_t count_movements(const MovementQuery& q,
+                                             const std::optional<std::vector<std::string>>& orgs) const;
 
   // ---- stock ----
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& q,
