@@ -1,9 +1,13 @@
 // stockpile report expiry|rotation|aging|custodians — read-only: what needs attention this week
-// (有效期, 轮换, 倒垛, contact cards). Every dated report takes --as-of; without it, today in the
-// configured time zone (--tz, else $TZ).
+// (有效期, 轮换, 倒垛, contact cards); report readiness|coverage|annual — read-only: what the
+// reserve can do and what it did (保障能力, 灾种覆盖, 年报). Every dated report takes --as-of;
+// without it, today in the configured time zone (--tz, else $TZ).
 #include <fmt/format.h>
+#include <set>
 
 #include "common.hpp"
+#include "stockpile/clock.hpp"
+#include "stockpile/readiness.hpp"
 #include "stockpile/report.hpp"
 
 namespace stockpile::cli {
@@ -11,7 +15,7 @@ namespace stockpile::cli {
 namespace {
 
 struct ReportOptions {
-  std::string as_of, within, depot, org, material, buckets;
+  std::string as_of, within, depot, org, material, buckets, horizon, year, by;
 };
 
 std::optional<Date> as_of_of(const ReportOptions& o) {
@@ -144,6 +148,99 @@ Table custodian_card_table(const std::vector<ContactCard>& cards) {
   return t;
 }
 
+Cell qty(const Quantity& q) { return Cell::num(q.to_string()); }
+
+Table readiness_table(const ReadinessReport& report) {
+  Table t({Column{"scope"}, Column{"code"}, Column{"material"}, Column{"name"}, Column{"unit"},
+           Column{"stock", "", true}, Column{"unusable", "", true},
+           Column{"agreement", "", true}, Column{"capacity", "", true},
+           Column{"social", "", true}, Column{"total", "", true}, Column{"min", "", true},
+           Column{"max", "", true}, Column{"shortfall", "", true}, Column{"excess", "", true},
+           Column{"status"}});
+  for (const auto& r : report.rows) {
+    const auto tier = [&](Quantity CommitmentReach::*field) {
+      return r.reach ? qty((*r.reach).*field) : Cell::null();
+    };
+    t.add_row({Cell::str(std::string(to_string(r.kind))), Cell::str(r.scope),
+               Cell::str(r.material.str()), Cell::str(r.name), Cell::str(r.unit), qty(r.stock),
+               qty(r.unusable), tier(&CommitmentReach::agreement),
+               tier(&CommitmentReach::capacity), tier(&CommitmentReach::social), qty(r.total),
+               opt_qty(r.min), opt_qty(r.max), qty(r.shortfall), qty(r.excess),
+               Cell::str(std::string(to_string(r.status)))});
+  }
+  return t;
+}
+
+Table coverage_matrix_table(const CoverageMatrix& m) {
+  // A hazard is one word of lowercase letters, digits and '-' (or non-ASCII), so it can share
+  // the columns' namespace with the fixed ones; the one that would collide gets a prefix.
+  const std::set<std::string> fixed{"scope", "code", "name", "materials", "covered", "flag",
+                                    "depots"};
+  std::vector<Column> columns{Column{"scope"}, Column{"code"}, Column{"name"}};
+  for (const auto& h : m.hazards) {
+    columns.emplace_back(fixed.count(h) != 0 ? "hazard-" + h : h, h, true);
+  }
+  columns.emplace_back("materials", "", true);
+  columns.emplace_back("covered", "", true);
+  columns.emplace_back("flag");
+  columns.emplace_back("depots", "", true);
+  Table t(std::move(columns));
+  for (const auto& r : m.rows) {
+    std::vector<Cell> row{Cell::str(std::string(to_string(r.kind))), Cell::str(r.scope),
+                          Cell::str(r.scope_name)};
+    for (const auto& h : m.hazards) {
+      const auto it = r.hazards.find(h);
+      row.push_back(it == r.hazards.end() ? Cell::null() : Cell::num(std::to_string(it->second)));
+    }
+    std::string flag(to_string(r.flag));
+    if (r.flag == CoverageFlag::SingleHazard) flag += ": " + r.main_hazard;
+    row.push_back(Cell::num(std::to_string(r.materials)));
+    row.push_back(Cell::num(std::to_string(r.hazards.size())));
+    row.push_back(flag.empty() ? Cell::null() : Cell::str(flag));
+    row.push_back(Cell::num(std::to_string(r.depots)));
+    t.add_row(std::move(row));
+  }
+  return t;
+}
+
+Table coverage_detail_table(const CoverageMatrix& m) {
+  Table t({Column{"depot"}, Column{"hazard"}, Column{"material"}, Column{"name"},
+           Column{"quantity", "qty", true}, Column{"unit"}});
+  for (const auto& d : m.detail) {
+    t.add_row({Cell::str(d.depot.str()), Cell::str(d.hazard), Cell::str(d.material.str()),
+               Cell::str(d.name), qty(d.quantity), Cell::str(d.unit)});
+  }
+  return t;
+}
+
+Table annual_table(const AnnualReport& report, AnnualGrouping by) {
+  std::vector<Column> columns;
+  if (by == AnnualGrouping::Depot) columns.emplace_back("depot");
+  for (const char* c : {"material", "name", "unit"}) columns.emplace_back(c);
+  columns.emplace_back("opening", "", true);
+  columns.emplace_back("receipts", "", true);
+  columns.emplace_back("issues", "", true);
+  columns.emplace_back("transfers_in", "transfer in", true);
+  columns.emplace_back("transfers_out", "transfer out", true);
+  columns.emplace_back("disposals", "", true);
+  columns.emplace_back("adjustments", "adjust", true);
+  columns.emplace_back("returns", "", true);
+  columns.emplace_back("closing", "", true);
+  Table t(std::move(columns));
+  for (const auto& r : report.rows) {
+    std::vector<Cell> row;
+    if (by == AnnualGrouping::Depot) row.push_back(Cell::str(r.depot ? r.depot->str() : ""));
+    for (Cell c : {Cell::str(r.material.str()), Cell::str(r.name), Cell::str(r.unit),
+                   qty(r.opening), qty(r.receipts), qty(r.issues), qty(r.transfers_in),
+                   qty(r.transfers_out), qty(r.disposals), qty(r.adjustments), qty(r.returns),
+                   qty(r.closing)}) {
+      row.push_back(std::move(c));
+    }
+    t.add_row(std::move(row));
+  }
+  return t;
+}
+
 void add_as_of(CLI::App* cmd, ReportOptions& o) {
   cmd->add_option("--as-of", o.as_of,
                   "The day the report is for, YYYY-MM-DD (default: today in --tz, else $TZ)");
@@ -159,7 +256,8 @@ void add_filters(CLI::App* cmd, ReportOptions& o) {
 
 void setup_report(CLI::App& app) {
   auto o = std::make_shared<ReportOptions>();
-  auto* report = app.add_subcommand("report", "Reports: expiry, rotation, aging, custodians");
+  auto* report = app.add_subcommand(
+      "report", "Reports: expiry, rotation, aging, custodians, readiness, coverage, annual");
   report->require_subcommand(1);
 
   auto* expiry = report->add_subcommand(
@@ -219,6 +317,74 @@ void setup_report(CLI::App& app) {
   auto* custodians = report->add_subcommand(
       "custodians", "The emergency contact card of each depot: keepers and responsible persons");
   custodians->callback([] { print(custodian_card_table(custodian_report(open_ledger()))); });
+
+  auto* readiness = report->add_subcommand(
+      "readiness", "Per depot and organisation (战备, 保障能力): usable stock and what commitments "
+                   "deliver within the horizon, against the quota; below quota first");
+  add_as_of(readiness, *o);
+  readiness->add_option("--horizon", o->horizon,
+                        "Count commitments that deliver within this long of the start of --as-of "
+                        "(default 24h), e.g. 12h, 3d");
+  readiness->add_option("--org", o->org, "Only this organisation, those below it, their depots");
+  readiness->add_option("--depot", o->depot, "Only this depot");
+  readiness->callback([o] {
+    ReadinessOptions opts;
+    opts.as_of = as_of_of(*o);
+    if (!o->horizon.empty()) opts.horizon = Duration::parse(o->horizon, "--horizon");
+    opts.org = code_of<OrgCode>(o->org);
+    opts.depot = code_of<DepotCode>(o->depot);
+    opts.time_zone = time_zone();
+    const auto r = readiness_report(open_ledger(), opts);
+    say(fmt::format("readiness (保障能力) as of {}: commitments delivering by {} ({} from the "
+                    "start of the day)",
+                    r.as_of.to_string(), format_datetime(r.by, opts.time_zone),
+                    r.horizon.to_string()));
+    print(readiness_table(r));
+  });
+
+  auto* coverage = report->add_subcommand(
+      "coverage", "Hazard coverage (灾种覆盖): per depot and organisation, how many materials "
+                  "with usable stock serve each hazard; single-hazard and no-hazard flagged");
+  add_as_of(coverage, *o);
+  coverage->add_option("--org", o->org, "Only this organisation, those below it, their depots");
+  coverage->add_option("--depot", o->depot, "Only this depot");
+  coverage->callback([o] {
+    CoverageOptions opts;
+    opts.as_of = as_of_of(*o);
+    opts.org = code_of<OrgCode>(o->org);
+    opts.depot = code_of<DepotCode>(o->depot);
+    const auto m = coverage_report(open_ledger(), opts);
+    bool first = true;
+    section("matrix",
+            fmt::format("hazard coverage (灾种覆盖) as of {}: materials with usable stock "
+                        "serving each hazard",
+                        m.as_of.to_string()),
+            coverage_matrix_table(m), first);
+    section("detail", "usable quantity per depot, hazard and material",
+            coverage_detail_table(m), first);
+    end_sections();
+  });
+
+  auto* annual = report->add_subcommand(
+      "annual", "The yearly report (年报): opening balance, receipts, issues, transfers, "
+                "write-offs, adjustments, returns and closing balance, checked to add up");
+  annual->add_option("--year", o->year, "The calendar year, e.g. 2026")->required();
+  annual->add_option("--org", o->org, "Only depots of this organisation and those below it");
+  annual->add_option("--depot", o->depot, "Only this depot");
+  annual->add_option("--by", o->by, "material (default): one row per material; depot: per "
+                                     "depot and material");
+  annual->callback([o] {
+    AnnualOptions opts;
+    opts.year = parse_year(o->year, "--year");
+    opts.org = code_of<OrgCode>(o->org);
+    opts.depot = code_of<DepotCode>(o->depot);
+    if (!o->by.empty()) opts.by = parse_annual_grouping(o->by, "--by");
+    const auto r = annual_report(open_ledger(), opts);
+    say(fmt::format("annual report (年报) {}: opening balance at the end of {}, closing at the "
+                    "end of {}; reversals are netted into the column of what they reverse",
+                    r.year, r.opening_day.to_string(), r.closing_day.to_string()));
+    print(annual_table(r, opts.by));
+  });
 }
 
 } // namespace stockpile::cli

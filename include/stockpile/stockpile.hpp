@@ -24,6 +24,7 @@
 #include "stockpile/picking.hpp"
 #include "stockpile/quantity.hpp"
 #include "stockpile/quota.hpp"
+#include "stockpile/readiness.hpp"
 #include "stockpile/report.hpp"
 #include "stockpile/stock.hpp"
 #include "stockpile/stocktake.hpp"
