@@ -17,6 +17,7 @@ struct InspectOptions {
   std::vector<std::string> findings;
   std::int64_t id = 0;
   int on_day = 0;
+  std::string count; // plan dates --count, checked by hand so the message names the value
   bool all = false;
 };
 
@@ -85,16 +86,27 @@ void setup_inspect(CLI::App& app) {
   });
   auto* dates = plan->add_subcommand("dates", "The next due dates of a plan, from its start");
   dates->add_option("plan", o->id, "Plan id")->required();
-  dates->add_option("--count", o->on_day, "How many (default 6)");
+  dates->add_option("--count", o->count, "How many, 1 to 1000 (default 6)");
   dates->callback([o] {
     const auto plans = open_ledger().inspection_plans();
     const auto it = std::find_if(plans.begin(), plans.end(),
                                  [&](const InspectionPlan& p) { return p.id == o->id; });
     if (it == plans.end()) throw NotFound("inspection plan", std::to_string(o->id));
-    const int count = o->on_day > 0 ? o->on_day : 6;
+    int count = 6;
+    if (!o->count.empty()) {
+      const bool digits = o->count.size() <= 4 &&
+                          std::all_of(o->count.begin(), o->count.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+      count = digits ? std::stoi(o->count) : 0;
+      if (count < 1 || count > 1000) {
+        throw InvalidInput("--count", o->count, "expected a whole number from 1 to 1000");
+      }
+    }
     Table t({Column{"n", "", true}, Column{"due"}});
     for (int k = 0; k < count; ++k) {
-      t.add_row({Cell::num(std::to_string(k + 1)), Cell::str(occurrence(*it, k).to_string())});
+      const Date due = occurrence(*it, k);
+      if (Date::max() < due) break; // the calendar ends at 9999-12-31
+      t.add_row({Cell::num(std::to_string(k + 1)), Cell::str(due.to_string())});
     }
     print(t);
   });
