@@ -1,5 +1,8 @@
 #include "common.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -92,6 +95,18 @@ void append_joined(std::string& out, std::string_view sep, std::string_view part
 
 void say(const std::string& line) {
   if (output_format() == OutputFormat::Table) fmt::print("{}\n", line);
+}
+
+} // namespace stockpile::cli
+
+namespace stockpile::cli {
+
+bool stderr_is_terminal() { return isatty(STDERR_FILENO) != 0; }
+
+void show_progress(const std::string& what, const std::string& unit, long long done,
+                   long long total) {
+  fmt::print(stderr, "\r{}: {}/{} {}{}", what, done, total, unit, done == total ? "\n" : "");
+  std::fflush(stderr);
 }
 
 } // namespace stockpile::cli

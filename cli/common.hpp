@@ -2,6 +2,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -31,6 +32,21 @@ Globals& globals();
 // naming `field` (every movement names its custodian).
 [[nodiscard]] CustodianId actor_or_env(const std::string& given,
                                        std::string_view field = "--actor");
+
+// A progress line on stderr ("\rWHAT: DONE/TOTAL UNIT"), only when stderr is a terminal so a
+// script or a log never sees carriage returns; empty (no progress) when it is not.
+template <class N>
+[[nodiscard]] std::function<void(N, N)> progress_line(std::string what, std::string unit);
+[[nodiscard]] bool stderr_is_terminal();
+void show_progress(const std::string& what, const std::string& unit, long long done,
+                   long long total);
+template <class N>
+std::function<void(N, N)> progress_line(std::string what, std::string unit) {
+  if (!stderr_is_terminal()) return {};
+  return [what = std::move(what), unit = std::move(unit)](N done, N total) {
+    show_progress(what, unit, static_cast<long long>(done), static_cast<long long>(total));
+  };
+}
 
 // Appends part to out, with sep between parts (no leading separator).
 void append_joined(std::string& out, std::string_view sep, std::string_view part);

@@ -1,6 +1,5 @@
 // stockpile export ledger — read-only: the ledger (台账) as CSV, JSON Lines, a ledger/hledger
 // journal or an Excel workbook, written whole or not at all.
-#include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
@@ -19,15 +18,6 @@ struct ExportCliOptions {
   std::vector<std::string> to; // the format, and optionally the last day (told apart by value)
   std::string out, from, depot, org;
 };
-
-// A progress line on stderr only when a person watches it (a terminal).
-std::function<void(std::int64_t, std::int64_t)> progress_line() {
-  if (!isatty(STDERR_FILENO)) return {};
-  return [](std::int64_t done, std::int64_t total) {
-    fmt::print(stderr, "\rexporting: {}/{} movements{}", done, total, done == total ? "\n" : "");
-    std::fflush(stderr);
-  };
-}
 
 // --to names the format (csv, jsonl, journal, xlsx) and, given a second time, the last day
 // (YYYY-MM-DD): `--to csv --to 2026-12-31`. A value starting with a digit is a day.
@@ -97,7 +87,7 @@ void setup_export(CLI::App& app) {
       throw InvalidInput("--out", o->out,
                          "an Excel workbook is binary; name a file to write it to");
     }
-    options.progress = progress_line();
+    options.progress = progress_line<std::int64_t>("exporting", "movements");
     const auto ledger_file = open_ledger();
     if (o->out == "-") {
       (void)export_ledger(ledger_file, *format, std::cout, options);

@@ -1,6 +1,5 @@
 // stockpile import movements FILE [--dry-run] — writing: opening balances and migrations from a
 // spreadsheet or another ledger's CSV export (台账导入), all rows or none.
-#include <unistd.h>
 
 #include <cstdio>
 #include <fmt/format.h>
@@ -16,16 +15,6 @@ struct ImportOptions {
   std::string file;
   bool dry_run = false;
 };
-
-// A progress line on stderr, only when a person is watching it (a terminal), so a script or a
-// log never sees carriage returns.
-std::function<void(std::size_t, std::size_t)> progress_line(std::string what) {
-  if (!isatty(STDERR_FILENO)) return {};
-  return [what = std::move(what)](std::size_t done, std::size_t total) {
-    fmt::print(stderr, "\r{}: {}/{} rows{}", what, done, total, done == total ? "\n" : "");
-    std::fflush(stderr);
-  };
-}
 
 } // namespace
 
@@ -43,7 +32,7 @@ void setup_import(CLI::App& app) {
     auto ledger = open_ledger();
     MovementImportOptions options;
     options.dry_run = opts->dry_run;
-    options.progress = progress_line("importing " + opts->file);
+    options.progress = progress_line<std::size_t>("importing " + opts->file, "rows");
     const auto r = ledger.import_movements(text, opts->file, options);
     const auto summary = fmt::format(
         "{} rows in {} operations from {}: {} operations ({} movements) {}, {} already in the "

@@ -282,9 +282,14 @@ bool SqliteStore::reversed(std::int64_t movement_id) const {
   return q.executeStep();
 }
 
-std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
-  std::string sql = kMovementSelect + " WHERE 1 = 1";
-  std::vector<std::string> args;
+namespace {
+
+// The WHERE clause of a movement query (and of an export, which may add organisations) and
+// the values it binds, in order.
+std::string movement_filter(const MovementQuery& f,
+                          const std::optional<std::vector<std::string>>& orgs,
+                          std::vector<std::string>& args) {
+  std::string sql = " WHERE 1 = 1";
   auto where = [&](const char* clause, std::string value) {
     sql += clause;
     args.push_back(std::move(value));
@@ -295,8 +300,26 @@ std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
   if (f.transfers) sql += " AND m.kind IN ('transfer-out', 'transfer-in')";
   else if (f.kind) where(" AND m.kind = ?", std::string(to_string(*f.kind)));
   if (f.incident) where(" AND m.incident = ?", f.incident->str());
-  if (f.from) where(" AND m.date >= ?", f.from->to_string());
-  if (f.to) where(" AND m.date <= ?", f.to->to_string());
+  // +m.date: filter on the date without walking its index, so rows come in id order straight
+  // from the table instead of through a sort of the whole selection.
+  if (f.from) where(" AND +m.date >= ?", f.from->to_string());
+  if (f.to) where(" AND +m.date <= ?", f.to->to_string());
+  if (orgs) {
+    sql += " AND m.depot IN (SELECT d.code FROM depots d WHERE d.org IN (";
+    for (std::size_t i = 0; i < orgs->size(); ++i) {
+      sql += i ? ", ?" : "?";
+      args.push_back((*orgs)[i]);
+    }
+    sql += orgs->empty() ? "NULL))" : "))";
+  }
+  return sql;
+}
+
+} // namespace
+
+std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
+  std::vector<std::string> args;
+  std::string sql = kMovementSelect + movement_filter(f, std::nullopt, args);
   sql += " ORDER BY m.id";
   SQLite::Statement q(*db_, sql);
   for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
@@ -364,39 +387,7 @@ void SqliteStore::for_each_movement(const std::function<void(const ChainRow&)>& 
 
 // ---- exports: one statement stepped row by row ------------------------------------------------
 
-namespace {
 
-// The WHERE clause of an export and the values it binds, in order.
-std::string export_filter(const MovementQuery& f,
-                          const std::optional<std::vector<std::string>>& orgs,
-                          std::vector<std::string>& args) {
-  std::string sql = " WHERE 1 = 1";
-  auto where = [&](const char* clause, std::string value) {
-    sql += clause;
-    args.push_back(std::move(value));
-  };
-  if (f.depot) where(" AND m.depot = ?", f.depot->str());
-  if (f.material) where(" AND l.material = ?", f.material->str());
-  if (f.lot) where(" AND l.lot = ?", f.lot->str());
-  if (f.transfers) sql += " AND m.kind IN ('transfer-out', 'transfer-in')";
-  else if (f.kind) where(" AND m.kind = ?", std::string(to_string(*f.kind)));
-  if (f.incident) where(" AND m.incident = ?", f.incident->str());
-  // +m.date: filter on the date without walking its index, so rows come in id order straight
-  // from the table instead of through a sort of the whole selection.
-  if (f.from) where(" AND +m.date >= ?", f.from->to_string());
-  if (f.to) where(" AND +m.date <= ?", f.to->to_string());
-  if (orgs) {
-    sql += " AND m.depot IN (SELECT d.code FROM depots d WHERE d.org IN (";
-    for (std::size_t i = 0; i < orgs->size(); ++i) {
-      sql += i ? ", ?" : "?";
-      args.push_back((*orgs)[i]);
-    }
-    sql += orgs->empty() ? "NULL))" : "))";
-  }
-  return sql;
-}
-
-} // namespace
 
 void SqliteStore::stream_movements(const MovementQuery& q,
                                    const std::optional<std::vector<std::string>>& orgs,
@@ -413,7 +404,7 @@ void SqliteStore::stream_movements(const MovementQuery& q,
   sql += " LEFT JOIN operations o ON o.id = m.operation"
          " LEFT JOIN material_current mc ON mc.code = l.material";
   std::vector<std::string> args;
-  sql += export_filter(q, orgs, args);
+  sql += movement_filter(q, orgs, args);
   sql += " ORDER BY m.id";
   SQLite::Statement st(*db_, sql);
   for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
@@ -432,7 +423,7 @@ std::int64_t SqliteStore::count_movements(const MovementQuery& q,
                                           const std::optional<std::vector<std::string>>& orgs) const {
   std::vector<std::string> args;
   const std::string sql = "SELECT COUNT(*) FROM movements m JOIN lots l ON l.id = m.lot_id" +
-                          export_filter(q, orgs, args);
+                          movement_filter(q, orgs, args);
   SQLite::Statement st(*db_, sql);
   for (std::size_t i = 0; i < args.size(); ++i) st.bind(static_cast<int>(i + 1), args[i]);
   return st.executeStep() ? st.getColumn(0).getInt64() : 0;
