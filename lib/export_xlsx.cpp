@@ -136,8 +136,13 @@ private:
   lxw_row_t row_ = 0;
 };
 
+// Excel stores every number as an IEEE double, so a quantity becomes one only here, on its way
+// into a cell; the ledger itself never leaves fixed point. Up to 2^53 thousandths (9 × 10^12
+// units) the nearest double reads back as the same 3-decimal figure; above that the cell is
+// written as text, so no figure in the workbook is ever rounded.
+constexpr std::int64_t kExactInDouble = std::int64_t{1} << 53;
+
 double as_double(Quantity q) {
-  // Exact to the thousandth for any quantity a depot holds (below 2^53 thousandths).
   return static_cast<double>(q.thousandths()) / static_cast<double>(Quantity::kScale);
 }
 
@@ -172,6 +177,10 @@ void number(Sheet& s, std::size_t c, std::int64_t n) {
 
 void quantity(Sheet& s, const Formats& f, std::size_t c, Quantity q, int decimals) {
   const int d = std::max(decimals, q.decimals());
+  if (q.thousandths() >= kExactInDouble || q.thousandths() <= -kExactInDouble) {
+    s.text(c, fixed_decimals(q, d));
+    return;
+  }
   s.number(c, as_double(q), f.quantity(d), fixed_decimals(q, d).size());
 }
 
