@@ -88,6 +88,15 @@ CustodianId actor_or_env(const std::string& given, std::string_view field) {
   return CustodianId(id);
 }
 
+CLI::Option* not_empty(CLI::Option* opt) {
+  // A validator runs while the command line is parsed, before any command touches the ledger.
+  return opt->each([name = opt->get_name()](const std::string& value) {
+    if (value.empty()) {
+      throw InvalidInput(name, value, "must not be empty; leave the option out for its default");
+    }
+  });
+}
+
 void append_joined(std::string& out, std::string_view sep, std::string_view part) {
   if (!out.empty()) out.append(sep);
   out.append(part);

@@ -33,6 +33,11 @@ Globals& globals();
 [[nodiscard]] CustodianId actor_or_env(const std::string& given,
                                        std::string_view field = "--actor");
 
+// Refuses an empty value for `opt` (InvalidInput, exit 1). For options whose empty string
+// means "left out, use the default": `--date ''` from a script whose variable is unset must
+// not quietly become today (or `--actor ''` the $STOCKPILE_ACTOR of the shell).
+CLI::Option* not_empty(CLI::Option* opt);
+
 // A progress line on stderr ("\rWHAT: DONE/TOTAL UNIT"), only when stderr is a terminal so a
 // script or a log never sees carriage returns; empty (no progress) when it is not.
 template <class N>

@@ -1,5 +1,6 @@
 // stockpile custodian add|list|assign|import — named people responsible for reserves.
 // add, assign, import: writing; list: read-only.
+#include <algorithm>
 #include <fmt/format.h>
 
 #include "common.hpp"
@@ -35,7 +36,12 @@ void setup_custodian(CLI::App& app) {
                 .phone = opts->phone,
                 .roles = parse_roles(opts->roles),
                 .depots = {}};
-    for (const auto& d : opts->depots) c.depots.emplace_back(d);
+    for (const auto& d : opts->depots) {
+      if (std::count(opts->depots.begin(), opts->depots.end(), d) > 1) {
+        throw InvalidInput("--depot", d, "is given twice; name each depot once");
+      }
+      c.depots.emplace_back(d);
+    }
     auto ledger = open_ledger();
     ledger.add_custodian(c);
     say(fmt::format("added custodian {} ({})", c.id.str(), c.name));

@@ -71,14 +71,15 @@ void setup_inspect(CLI::App& app) {
   add->add_option("--on-day", o->on_day, "Day of the month (monthly plans; clamped to its end)");
   add->add_option("--custodian", o->custodian, "Responsible custodian")->required();
   add->add_option("--starting", o->starting, "First due date, YYYY-MM-DD")->required();
-  add->callback([o] {
+  add->callback([o, add] {
     InspectionPlan p{.id = 0,
                      .target = parse_inspection_target(o->target),
                      .every = Duration::parse(o->every, "--every"),
                      .on_day = std::nullopt,
                      .custodian = CustodianId(o->custodian),
                      .starting = Date::parse(o->starting, "--starting")};
-    if (o->on_day != 0) p.on_day = o->on_day;
+    // Given (even as 0) goes to the library, which checks 1 to 31; 0 is not "left out".
+    if (add->count("--on-day") > 0) p.on_day = o->on_day;
     const auto id = open_ledger().add_inspection_plan(p);
     p.id = id;
     say(fmt::format("inspection plan {}: {} every {}, first due {}", id, p.target.to_string(),
@@ -137,7 +138,7 @@ void setup_inspect(CLI::App& app) {
 
   auto* record = inspect->add_subcommand("record", "Record an inspection");
   record->add_option("plan", o->id, "Plan id")->required();
-  record->add_option("--date", o->date, "Day it was done (default: today)");
+  not_empty(record->add_option("--date", o->date, "Day it was done (default: today)"));
   record->add_option("--by", o->by, "Inspector (default: $STOCKPILE_ACTOR)");
   record->add_option("--result", o->result, "pass or fail")->required();
   record->add_option("--finding", o->findings, "What was found (repeatable; needed on fail)");

@@ -26,7 +26,7 @@ void apply(const MaterialOptions& o, Material& m) {
   if (!o.specification.empty()) m.specification = o.specification;
   if (!o.gb_code.empty()) m.gb_code = o.gb_code;
   if (!o.category.empty()) m.category = o.category;
-  if (!o.shelf_life.empty()) m.shelf_life = Duration::parse(o.shelf_life, "--shelf-life");
+  if (!o.shelf_life.empty()) m.shelf_life = parse_shelf_life(o.shelf_life, "--shelf-life");
   if (!o.hazards.empty()) m.hazards = parse_hazards(o.hazards, "--hazards");
   if (!o.recoverable.empty()) m.recoverable = parse_flag(o.recoverable, "--recoverable");
   if (!o.lot_tracked.empty()) m.lot_tracked = parse_flag(o.lot_tracked, "--lots");
@@ -78,10 +78,23 @@ void setup_material(CLI::App& app) {
       "edit", "Change a material's description (appends a revision; history keeps the old one)");
   edit->add_option("code", opts->code, "Material code")->required();
   add_fields(edit, *opts, false);
-  edit->callback([opts] {
+  edit->callback([opts, edit] {
     auto ledger = open_ledger();
     Material m = ledger.material(MaterialCode(opts->code));
+    std::size_t given = 0;
+    for (const CLI::Option* option : edit->get_options()) {
+      if (option->count() > 0) ++given;
+    }
+    if (given <= 1) {
+      // Only the code: a revision that changes nothing would still be appended.
+      throw UsageError("material edit: give at least one field to change, e.g. --name or "
+                       "--shelf-life (see stockpile material edit --help)");
+    }
     apply(*opts, m);
+    // apply() takes an empty value as "not given"; a name or unit given empty is a mistake
+    // that validation must see, not a field left alone.
+    if (edit->count("--name") > 0) m.name = opts->name;
+    if (edit->count("--unit") > 0) m.unit = opts->unit;
     auto edited = ledger.edit_material(std::move(m));
     say(fmt::format("material {} is now at revision {}", edited.code.str(), edited.revision));
     if (output_format() != OutputFormat::Table) print(material_table({edited}));

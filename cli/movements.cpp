@@ -1,5 +1,6 @@
 // stockpile receive|issue|transfer|dispose|return|reverse — writing: the movements of the
 // reserve (入库, 出库, 调拨, 报废, 回收, 冲正). Each prints the ids it created.
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -23,6 +24,14 @@ Date date_of(const MoveOptions& o, const Ledger& ledger) {
   return o.date.empty() ? ledger.today() : Date::parse(o.date, "--date");
 }
 
+// --qty of a movement. The library refuses zero too, but names the parsed value ("0"); the
+// keeper typed "0.0" and should see that.
+Quantity qty_of(const MoveOptions& o) {
+  const Quantity q = Quantity::parse(o.qty, "--qty");
+  if (!q.is_positive()) throw InvalidInput("--qty", o.qty, "must be greater than zero");
+  return q;
+}
+
 std::optional<LotNumber> lot_of(const MoveOptions& o) {
   if (o.lot.empty()) return std::nullopt;
   return LotNumber(o.lot);
@@ -44,8 +53,9 @@ Paperwork paper_of(const MoveOptions& o) {
 }
 
 void add_paperwork(CLI::App* cmd, MoveOptions& o) {
-  cmd->add_option("--date", o.date, "The day it happened, YYYY-MM-DD (default: today)");
-  cmd->add_option("--actor", o.actor, "Custodian making the movement (default: $STOCKPILE_ACTOR)");
+  not_empty(cmd->add_option("--date", o.date, "The day it happened, YYYY-MM-DD (default: today)"));
+  not_empty(cmd->add_option("--actor", o.actor,
+                            "Custodian making the movement (default: $STOCKPILE_ACTOR)"));
   cmd->add_option("--counterparty", o.counterparty, "Supplier or recipient");
   cmd->add_option("--incident", o.incident, "Incident the movement serves");
   cmd->add_option("--document", o.document, "Document number (单据号)");
@@ -56,8 +66,9 @@ void add_paperwork(CLI::App* cmd, MoveOptions& o) {
 
 void add_item(CLI::App* cmd, MoveOptions& o, bool lot_help_fefo) {
   cmd->add_option("--material", o.material, "Material code")->required();
-  cmd->add_option("--lot", o.lot,
-                  lot_help_fefo ? "Lot number (default: first expiry first out)" : "Lot number");
+  not_empty(cmd->add_option("--lot", o.lot,
+                            lot_help_fefo ? "Lot number (default: first expiry first out)"
+                                          : "Lot number"));
   cmd->add_option("--qty", o.qty, "Quantity, e.g. 80 or 2.5")->required();
 }
 
@@ -93,7 +104,7 @@ void setup_movements(CLI::App& app) {
         .depot = DepotCode(o->depot),
         .material = MaterialCode(o->material),
         .lot = lot_of(*o),
-        .quantity = Quantity::parse(o->qty, "--qty"),
+        .quantity = qty_of(*o),
         .date = date_of(*o, ledger),
         .actor = actor_or_env(o->actor),
         .production = optional_date(o->production, "--production"),
@@ -113,7 +124,7 @@ void setup_movements(CLI::App& app) {
     print_posting(ledger.issue(IssueRequest{.depot = DepotCode(o->depot),
                                             .material = MaterialCode(o->material),
                                             .lot = lot_of(*o),
-                                            .quantity = Quantity::parse(o->qty, "--qty"),
+                                            .quantity = qty_of(*o),
                                             .date = date_of(*o, ledger),
                                             .actor = actor_or_env(o->actor),
                                             .allow_unusable = o->allow_unusable,
@@ -134,7 +145,7 @@ void setup_movements(CLI::App& app) {
                                                   .to = DepotCode(o->to),
                                                   .material = MaterialCode(o->material),
                                                   .lot = lot_of(*o),
-                                                  .quantity = Quantity::parse(o->qty, "--qty"),
+                                                  .quantity = qty_of(*o),
                                                   .date = date_of(*o, ledger),
                                                   .actor = actor_or_env(o->actor),
                                                   .allow_unusable = o->allow_unusable,
@@ -146,7 +157,7 @@ void setup_movements(CLI::App& app) {
                                                 "off every expired lot of the depot");
   dispose->add_option("--depot", o->depot, "Depot code")->required();
   dispose->add_option("--material", o->material, "Material code");
-  dispose->add_option("--lot", o->lot, "Lot number");
+  not_empty(dispose->add_option("--lot", o->lot, "Lot number"));
   dispose->add_option("--qty", o->qty, "Quantity");
   dispose->add_option("--reason", o->reason, "expired, damaged, recalled or other");
   dispose->add_flag("--expired", o->expired, "Every lot expired on --as-of (default today)");
@@ -173,13 +184,18 @@ void setup_movements(CLI::App& app) {
       print_posting(p);
       return;
     }
+    if (!o->as_of.empty()) {
+      // Taken alone it would be dropped and the write-off dated today, not the day meant.
+      throw UsageError("dispose: --as-of goes with --expired; date a single write-off with "
+                       "--date");
+    }
     if (o->material.empty() || o->qty.empty() || o->reason.empty()) {
       throw UsageError("dispose: give --material, --qty and --reason (or --expired)");
     }
     print_posting(ledger.dispose(DisposeRequest{.depot = DepotCode(o->depot),
                                                 .material = MaterialCode(o->material),
                                                 .lot = lot_of(*o),
-                                                .quantity = Quantity::parse(o->qty, "--qty"),
+                                                .quantity = qty_of(*o),
                                                 .date = date_of(*o, ledger),
                                                 .actor = actor_or_env(o->actor),
                                                 .reason = parse_disposal_reason(o->reason),
@@ -196,7 +212,7 @@ void setup_movements(CLI::App& app) {
     print_posting(ledger.return_items(ReturnRequest{.depot = DepotCode(o->depot),
                                                     .material = MaterialCode(o->material),
                                                     .lot = lot_of(*o),
-                                                    .quantity = Quantity::parse(o->qty, "--qty"),
+                                                    .quantity = qty_of(*o),
                                                     .date = date_of(*o, ledger),
                                                     .actor = actor_or_env(o->actor),
                                                     .paper = paper_of(*o)}));
@@ -204,7 +220,17 @@ void setup_movements(CLI::App& app) {
 
   auto* reverse = app.add_subcommand("reverse", "Negate earlier movements (冲正); a transfer "
                                                 "leg brings its other leg");
-  reverse->add_option("movement", o->ids, "Movement id(s)")->required();
+  reverse->add_option("movement", o->ids, "Movement id(s)")
+      ->required()
+      ->each([](const std::string& id) {
+        // CLI11 would clamp an id beyond int64 to its maximum and name that, not what was typed.
+        if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) return;
+        const std::string_view all = id;
+        const std::string_view n = all.substr(std::min(all.find_first_not_of('0'), all.size()));
+        if (n.size() > 19 || (n.size() == 19 && n > "9223372036854775807")) {
+          throw InvalidInput("movement", id, "is not a movement id (too large)");
+        }
+      });
   reverse->add_option("--reason", o->reason, "Why the movement was wrong")->required();
   add_paperwork(reverse, *o);
   reverse->callback([o] {

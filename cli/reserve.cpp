@@ -326,11 +326,19 @@ void setup_reserve(CLI::App& app) {
                  .valid_to = Date::parse(o->valid_to, "--valid-to"),
                  .quantity = capacity ? Quantity::parse(o->max, "--max")
                                       : Quantity::parse(o->qty, "--qty"),
-                 .rate = capacity ? Quantity::parse(o->rate, "--rate") : Quantity(),
+                 .rate = o->rate.empty() ? Quantity() : Quantity::parse(o->rate, "--rate"),
                  .lead_time = Duration::parse(o->lead_time, "--lead-time"),
                  .reliability = std::nullopt,
                  .called = Quantity()};
     if (!o->reliability.empty()) c.reliability = Quantity::parse(o->reliability, "--reliability");
+    validate(c); // refuses a --rate on another tier (the library's rule)
+    // What a tier does not have must not be dropped quietly.
+    if (!capacity && !o->max.empty()) {
+      throw InvalidInput("--max", o->max, "only a capacity reserve has a maximum; give --qty");
+    }
+    if (capacity && !o->qty.empty()) {
+      throw InvalidInput("--qty", o->qty, "a capacity reserve has --rate and --max, not --qty");
+    }
     open_ledger().add_commitment(c);
     say(fmt::format("added {} reserve {} ({}, {})", to_string(c.tier), c.code.str(), c.party,
                     c.material.str()));
@@ -363,8 +371,8 @@ void setup_reserve(CLI::App& app) {
   deliver->add_flag("--to-incident", o->to_incident, "Delivered straight to the incident");
   deliver->add_option("--lot", o->lot, "Lot number (lot-tracked materials)");
   deliver->add_option("--expiry", o->expiry, "Expiry of a new lot");
-  deliver->add_option("--date", o->date, "Day of delivery (default: today)");
-  deliver->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)");
+  not_empty(deliver->add_option("--date", o->date, "Day of delivery (default: today)"));
+  not_empty(deliver->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)"));
   deliver->callback([o] {
     if (o->depot.empty() == !o->to_incident) {
       throw UsageError("commitment deliver: give exactly one of --depot D or --to-incident");
@@ -414,7 +422,8 @@ void setup_reserve(CLI::App& app) {
                        "levels I and II)");
   allocate->add_flag("--commit", o->commit,
                      "Record the plan: issues/transfers and calls, in one transaction");
-  allocate->add_option("--actor", o->actor, "Custodian committing it (default: $STOCKPILE_ACTOR)");
+  not_empty(allocate->add_option("--actor", o->actor,
+                                 "Custodian committing it (default: $STOCKPILE_ACTOR)"));
   allocate->callback([o] {
     const auto options = open_options();
     auto ledger = Ledger::open(ledger_path(), options);

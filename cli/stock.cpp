@@ -68,7 +68,7 @@ void setup_stock(CLI::App& app) {
   status->add_option("--status", o->status, "available, quarantined, recalled or damaged")
       ->required();
   status->add_option("--reason", o->reason, "Why")->required();
-  status->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)");
+  not_empty(status->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)"));
   status->callback([o] {
     const auto s = parse_lot_status(o->status);
     open_ledger().set_lot_status(MaterialCode(o->material), LotNumber(o->lot), s,
@@ -99,8 +99,8 @@ void setup_stock(CLI::App& app) {
 
   auto* verify = app.add_subcommand("verify", "Recompute the hash chain and the balances; exit 3 "
                                               "naming the first problem");
-  verify->add_option("--expect-head", o->expect_head,
-                     "A head hash written down earlier: the ledger must still hold that history");
+  not_empty(verify->add_option("--expect-head", o->expect_head,
+                     "A head hash written down earlier: the ledger must still hold that history"));
   verify->callback([o] {
     auto report = open_ledger().verify(o->expect_head.empty()
                                            ? std::nullopt

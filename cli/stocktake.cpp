@@ -1,8 +1,11 @@
 // stockpile stocktake start|sheet|count|import|review|close|cancel|list|show — 盘点.
 // start, count, import, close, cancel: writing; sheet, review, list, show: read-only.
+#include <cerrno>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <system_error>
 #include <map>
 
 #include "common.hpp"
@@ -153,8 +156,8 @@ void setup_stocktake(CLI::App& app) {
   start->add_option("--depot", o->depot, "Depot code")->required();
   start->add_option("--material", o->materials, "Only these materials (repeatable)");
   start->add_flag("--blind", o->blind, "Blind count: no book quantity shown until closed");
-  start->add_option("--date", o->date, "Count day (default: today)");
-  start->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)");
+  not_empty(start->add_option("--date", o->date, "Count day (default: today)"));
+  not_empty(start->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)"));
   start->callback([o] {
     auto ledger = open_ledger();
     StartStocktake r{.depot = DepotCode(o->depot),
@@ -180,9 +183,21 @@ void setup_stocktake(CLI::App& app) {
       print(t);
       return;
     }
+    // Name the option and the reason, as export does: "cannot write" alone leaves a keeper
+    // guessing between a directory, a missing folder and a full disk.
+    const auto fail = [&](const std::string& why) {
+      return StorageError(fmt::format("--out {}: {}", quote(o->out), why));
+    };
+    std::error_code ec;
+    if (std::filesystem::is_directory(o->out, ec)) throw fail("is a directory; name a file");
+    errno = 0;
     std::ofstream out(o->out, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw fail("cannot write: " + (errno != 0 ? std::generic_category().message(errno)
+                                                : std::string("cannot create the file")));
+    }
     out << render(t, OutputFormat::Csv, RenderOptions{.csv_bom = true});
-    if (!out.flush()) throw StorageError(fmt::format("cannot write {}", o->out));
+    if (!out.flush()) throw fail("cannot write: the disk refused the data");
     say(fmt::format("wrote {} lines to {}", t.size(), o->out));
   });
 
@@ -252,8 +267,9 @@ void setup_stocktake(CLI::App& app) {
   close->add_option("--note", o->note, "Note (required with reason other)");
   close->add_option("--uncounted", o->uncounted,
                     "zero: uncounted lines are empty; keep: leave them as booked");
-  close->add_option("--date", o->date, "Day of the adjustments (default: today)");
-  close->add_option("--actor", o->actor, "Custodian closing it (default: $STOCKPILE_ACTOR)");
+  not_empty(close->add_option("--date", o->date, "Day of the adjustments (default: today)"));
+  not_empty(close->add_option("--actor", o->actor,
+                              "Custodian closing it (default: $STOCKPILE_ACTOR)"));
   close->callback([o] {
     auto ledger = open_ledger();
     CloseStocktake r{.approver = CustodianId(o->approver),
@@ -288,7 +304,7 @@ void setup_stocktake(CLI::App& app) {
   auto* cancel = group->add_subcommand("cancel", "Cancel an open stocktake (nothing is posted)");
   cancel->add_option("id", o->id, "Stocktake id")->required();
   cancel->add_option("--reason", o->reason, "Why")->required();
-  cancel->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)");
+  not_empty(cancel->add_option("--actor", o->actor, "Custodian (default: $STOCKPILE_ACTOR)"));
   cancel->callback([o] {
     open_ledger().cancel_stocktake(o->id, actor_or_env(o->actor), o->reason);
     say(fmt::format("stocktake {} cancelled", o->id));

@@ -83,6 +83,12 @@ bool is_valid_utf8(std::string_view text) noexcept {
 
 namespace detail {
 
+std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
+  if (pos >= text.size()) return 0;
+  std::size_t end = pos;
+  return decode(text, end) ? end - pos : 0;
+}
+
 void validate_code(std::string_view text, std::string_view field) {
   if (text.size() > kMaxCodeBytes) {
     throw InvalidInput(field, text,

@@ -188,12 +188,20 @@ private:
     consume_line_end();
 
     const std::string_view raw = s_.substr(begin, end - begin);
-    if (const std::size_t nul = raw.find('\0'); nul != npos) {
-      fail(line_of(begin, record_line, begin + nul), "NUL byte");
-      return;
-    }
-    if (const std::size_t bad = first_invalid_utf8(raw); bad != npos) {
-      fail(line_of(begin, record_line, begin + bad), "invalid UTF-8");
+    const std::size_t nul = raw.find('\0');
+    const std::size_t bad = nul != npos ? nul : first_invalid_utf8(raw);
+    if (bad != npos) {
+      CsvError error{line_of(begin, record_line, begin + bad),
+                     nul != npos ? "NUL byte" : "invalid UTF-8"};
+      for (std::size_t k = 0; k < record.fields.size(); ++k) {
+        const std::string& f = record.fields[k];
+        if (nul != npos ? f.find('\0') != npos : first_invalid_utf8(f) != npos) {
+          error.field = k;
+          error.value = f;
+          break;
+        }
+      }
+      doc_.errors.push_back(std::move(error));
       return;
     }
     doc_.records.push_back(std::move(record));
@@ -351,6 +359,15 @@ CsvTable read_csv_table(std::string_view text, std::span<const std::string_view>
     } else if (table.column(name) != i) {
       table.errors.push_back(
           CsvError{header_line, fmt::format("duplicate column {}", stockpile::quote(name))});
+    }
+  }
+
+  // Bad bytes in a row: name the column and show the value (escaped by quote()).
+  for (CsvError& e : table.errors) {
+    if (e.field && e.line > header_line && *e.field < table.header.size()) {
+      e.message = fmt::format("{} {}: {}", table.header[*e.field], stockpile::quote(e.value),
+                              e.message == "NUL byte" ? "contains a NUL byte"
+                                                      : "is not valid UTF-8");
     }
   }
 

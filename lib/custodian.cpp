@@ -39,13 +39,12 @@ std::vector<Role> parse_roles(std::string_view text, std::string_view field) {
 
 void validate(const Custodian& c) {
   detail::validate_text("name", c.name, 200, true);
-  detail::validate_text("phone", c.phone, 32, false);
-  const bool phone_ok = std::all_of(c.phone.begin(), c.phone.end(), [](char ch) {
-    return (ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ' || ch == '(' ||
-           ch == ')';
-  });
-  if (!phone_ok) {
-    throw InvalidInput("phone", c.phone, "expected digits, spaces, '+', '-' or parentheses");
+  detail::validate_phone("phone", c.phone);
+  for (auto d = c.depots.begin(); d != c.depots.end(); ++d) {
+    // The assignment is stored once per depot: a second one would fail deep in the store.
+    if (std::find(c.depots.begin(), d, *d) != d) {
+      throw InvalidInput("depot", d->str(), "is named twice; name each depot once");
+    }
   }
 }
 

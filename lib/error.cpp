@@ -2,18 +2,34 @@
 
 #include <fmt/format.h>
 
+#include "stockpile/codes.hpp"
+
 namespace stockpile {
 
 std::string quote(std::string_view value) {
   std::string out = "\"";
-  constexpr std::size_t kMaxShown = 80; // a 10 kB field must not flood the terminal
+  constexpr std::size_t kMaxShown = 80; // characters: a 10 kB field must not flood the terminal
   std::size_t shown = 0;
-  for (char c : value) {
+  for (std::size_t i = 0; i < value.size(); ++shown) {
     if (shown == kMaxShown) {
       out += "...";
       break;
     }
+    const char c = value[i];
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80) {
+      // Whole characters only: cutting inside one, or passing on a stray byte, would make
+      // the message itself invalid UTF-8.
+      if (const std::size_t len = detail::utf8_sequence_length(value, i); len > 0) {
+        out.append(value.substr(i, len));
+        i += len;
+      } else {
+        out += fmt::format("\\x{:02x}", u);
+        ++i;
+      }
+      continue;
+    }
+    ++i;
     if (c == '"' || c == '\\') {
       out += '\\';
       out += c;
@@ -28,7 +44,6 @@ std::string quote(std::string_view value) {
     } else {
       out += c;
     }
-    ++shown;
   }
   out += '"';
   return out;

@@ -10,6 +10,7 @@
 #include "stockpile/clock.hpp"
 #include "material_csv.hpp"
 #include "store/schema.hpp"
+#include "validate.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/error.hpp"
 
@@ -122,6 +123,18 @@ Material Ledger::edit_material(Material material) {
           "material instead",
           quote(material.unit), material.code.str(), current->unit));
     }
+    if (material.decimals < current->decimals) {
+      // Stock finer than the new decimals could never be issued, counted or written off again.
+      for (const auto& b : impl_->store.all_balances()) {
+        if (b.material == material.code.str() && b.quantity.decimals() > material.decimals) {
+          throw RuleViolation(fmt::format(
+              "--decimals \"{}\": depot {} holds {} {} of {} lot {}, which needs more "
+              "decimals; issue, dispose or adjust that stock first",
+              material.decimals, b.depot, b.quantity.to_string(), material.unit,
+              material.code.str(), b.lot));
+        }
+      }
+    }
     material.revision = current->revision + 1;
     impl_->store.insert_material_revision(material, impl_->now());
   });
@@ -158,8 +171,10 @@ OrgLevel expected_parent_level(OrgLevel level) {
 
 // The checks and inserts below run inside a transaction opened by their caller, so an import
 // can add many rows, each seeing the ones before it, and still roll back as a whole.
-void add_organisation_tx(Ledger::Impl& impl, const Organisation& org) {
-  validate(org);
+// parent_field: how messages name the parent (--parent, or the column of an import).
+void add_organisation_tx(Ledger::Impl& impl, const Organisation& org,
+                         std::string_view parent_field = "--parent") {
+  detail::validate_organisation(org, parent_field);
   if (org.parent) {
     // Walk up from the parent: meeting the organisation itself means a cycle. With the level
     // rule below a cycle can only be a self-reference today, but the walk keeps the rule true
@@ -168,7 +183,7 @@ void add_organisation_tx(Ledger::Impl& impl, const Organisation& org) {
     std::set<std::string> visited;
     while (up) {
       if (*up == org.code || !visited.insert(up->str()).second) {
-        throw InvalidInput("--parent", org.parent->str(),
+        throw InvalidInput(parent_field, org.parent->str(),
                            fmt::format("would make a cycle: {} would be its own ancestor",
                                        org.code.str()));
       }
@@ -182,10 +197,13 @@ void add_organisation_tx(Ledger::Impl& impl, const Organisation& org) {
   }
   if (org.parent) {
     auto parent = impl.store.organisation(org.parent->str());
-    if (!parent) throw NotFound("organisation", org.parent->str());
+    if (!parent) {
+      throw NotFound(fmt::format("{} {}: no such organisation in the ledger", parent_field,
+                                 quote(org.parent->str())));
+    }
     if (parent->level != expected_parent_level(org.level)) {
       throw InvalidInput(
-          "--parent", org.parent->str(),
+          parent_field, org.parent->str(),
           fmt::format("is a {}; the parent of {} must be a {}", to_string(parent->level),
                       org.level == OrgLevel::Enterprise ? "an enterprise" : "a district",
                       to_string(expected_parent_level(org.level))));
@@ -268,10 +286,13 @@ std::size_t Ledger::import_organisations(std::string_view csv_text, std::string_
                        .name = cell(t, r, "name"),
                        .level = parse_org_level(cell(t, r, "level"), "level"),
                        .parent = std::nullopt};
-        if (auto p = cell(t, r, "parent"); !p.empty()) o.parent = OrgCode(p);
+        if (auto p = cell(t, r, "parent"); !p.empty()) {
+          detail::validate_code(p, "parent");
+          o.parent = OrgCode(p);
+        }
         return o;
       },
-      add_organisation_tx);
+      [](Ledger::Impl& impl, const Organisation& o) { add_organisation_tx(impl, o, "parent"); });
 }
 
 Organisation Ledger::organisation(const OrgCode& code) const {
@@ -350,7 +371,15 @@ std::size_t Ledger::import_custodians(std::string_view csv_text, std::string_vie
         while (start < depots.size()) {
           std::size_t end = depots.find_first_of(",; ", start);
           if (end == std::string::npos) end = depots.size();
-          if (end > start) c.depots.emplace_back(depots.substr(start, end - start));
+          if (end > start) {
+            DepotCode d(depots.substr(start, end - start));
+            if (std::find(c.depots.begin(), c.depots.end(), d) != c.depots.end()) {
+              throw InvalidInput("depots", depots,
+                                 fmt::format("names depot {} twice; name each depot once",
+                                             d.str()));
+            }
+            c.depots.push_back(std::move(d));
+          }
           start = end + 1;
         }
         return c;

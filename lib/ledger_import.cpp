@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "posting.hpp"
+#include "validate.hpp"
 #include "stockpile/clock.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/ledger.hpp"
@@ -88,6 +89,7 @@ public:
       return i ? undefuse(r.fields[*i]) : std::string();
     };
     std::set<std::int64_t> ids;
+    rows_.reserve(table.rows.size());
     for (const auto& rec : table.rows) {
       try {
         Row r;
@@ -124,6 +126,10 @@ public:
         }
         r.unusable_reason = cell(rec, "unusable_reason");
         if (auto v = cell(rec, "reverses"); !v.empty()) r.reverses = parse_id(v, "reverses");
+        // The same limits on free text as the commands that record a movement.
+        validate_paperwork(r.paper, Naming::Column);
+        validate_note("reason", r.reason);
+        validate_note("unusable_reason", r.unusable_reason);
         check_row_shape(r);
         rows_.push_back(std::move(r));
       } catch (const Error& e) {
@@ -255,8 +261,8 @@ private:
 
   Leg leg_of(const Row& r, std::map<std::pair<std::string, std::string>, Quantity>& delta) {
     if (r.kind == MovementKind::Reverse) return reversal_leg(r, delta);
-    const Material m = require_material(impl_, r.material);
-    require_depot(impl_, r.depot);
+    const Material& m = material(r.material);
+    depot(r.depot);
     if (!r.unit.empty() && r.unit != m.unit) {
       throw InvalidInput("unit", r.unit,
                          fmt::format("material {} is counted in {}", m.code.str(), m.unit));
@@ -266,8 +272,12 @@ private:
                          fmt::format("material {} takes at most {} decimals", m.code.str(),
                                      m.decimals));
     }
-    if (r.approver) require_custodian(impl_, *r.approver, "approver");
+    if (r.approver) custodian(*r.approver, "approver");
+    // A return row follows the rules of `stockpile return`: an import must not post what the
+    // command refuses.
+    if (r.kind == MovementKind::Return) check_recoverable(m);
     const Lot lot = lot_of(r, m);
+    if (r.kind == MovementKind::Return) check_returnable(impl_, m, lot, r.quantity, "quantity");
     Quantity q = r.quantity;
     const bool out = r.kind == MovementKind::Issue || r.kind == MovementKind::TransferOut ||
                      r.kind == MovementKind::Dispose;
@@ -299,7 +309,7 @@ private:
                                      target->lot.str(), target->depot.str(),
                                      (-target->quantity).to_string()));
     }
-    const Material m = require_material(impl_, target->material);
+    const Material& m = material(target->material);
     const auto lot_row = impl_.store.lot(m.code.str(), target->lot.str());
     const Lot lot = lot_row ? lot_row->lot : Lot{.material = m.code, .number = target->lot};
     check_stock(r, lot, -target->quantity, m.unit, delta);
@@ -390,7 +400,7 @@ private:
       }
     }
     const Header h{head.date, head.actor, head.paper};
-    require_custodian(impl_, head.actor, "actor");
+    custodian(head.actor, "actor");
     if (head.date > today_) {
       throw InvalidInput("date", head.date.to_string(),
                          fmt::format("is in the future (today is {})", today_.to_string()));
@@ -481,8 +491,33 @@ public:
   void set_today(Date d) { today_ = d; }
 
 private:
+  // The reference data rows name, looked up once per import (the file names the same few
+  // materials, depots and custodians on thousands of rows; nothing changes them meanwhile:
+  // the import is one write transaction).
+  const Material& material(const MaterialCode& code) {
+    auto it = materials_.find(code.str());
+    if (it == materials_.end()) {
+      it = materials_.emplace(code.str(), require_material(impl_, code)).first;
+    }
+    return it->second;
+  }
+  void depot(const DepotCode& code) {
+    if (depots_.count(code.str()) == 0) {
+      require_depot(impl_, code);
+      depots_.insert(code.str());
+    }
+  }
+  void custodian(const CustodianId& id, std::string_view field) {
+    if (custodians_.count(id.str()) == 0) {
+      require_custodian(impl_, id, field);
+      custodians_.insert(id.str());
+    }
+  }
+
   Ledger::Impl& impl_;
   std::string source_;
+  std::map<std::string, Material> materials_;
+  std::set<std::string> depots_, custodians_;
   std::vector<Row> rows_;
   std::vector<std::pair<std::size_t, std::size_t>> ops_;
   std::vector<RowError> errors_;

@@ -100,7 +100,11 @@ std::vector<Finding> Ledger::findings(bool open_only) const {
 }
 
 std::vector<Inspection> Ledger::inspections(std::optional<std::int64_t> plan) const {
-  return impl_->read([&] { return impl_->store.inspections(plan); });
+  return impl_->read([&] {
+    // An unknown plan is refused, not listed as "never inspected".
+    if (plan && !impl_->store.plan(*plan)) throw NotFound("inspection plan", std::to_string(*plan));
+    return impl_->store.inspections(plan);
+  });
 }
 
 } // namespace stockpile

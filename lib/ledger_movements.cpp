@@ -2,12 +2,14 @@
 // stands, then posted in the same transaction (hash-chained movements and balances together).
 #include <algorithm>
 #include <map>
+#include <set>
 #include <fmt/format.h>
 
 #include "canonical.hpp"
 #include "ledger_impl.hpp"
 #include "movement_chain.hpp"
 #include "posting.hpp"
+#include "validate.hpp"
 #include "stockpile/clock.hpp"
 #include "stockpile/error.hpp"
 #include "stockpile/picking.hpp"
@@ -41,6 +43,38 @@ Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& 
   if (!row) return Quantity();
   return std::min(impl.store.balance(depot.str(), row->id),
                   impl.store.min_balance_from(depot.str(), row->id, day.to_string()));
+}
+
+void check_recoverable(const Material& m) {
+  if (!m.recoverable) {
+    throw RuleViolation(fmt::format("material {} ({}) is not recoverable: consumables are not "
+                                    "returned (receive them instead)",
+                                    quote(m.code.str()), m.name));
+  }
+}
+
+void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lot,
+                      Quantity wanted, std::string_view field) {
+  const auto history = impl.store.movements(MovementQuery{.material = m.code, .lot = lot.number});
+  std::set<std::int64_t> reversed;
+  for (const auto& mv : history) {
+    if (mv.reverses) reversed.insert(*mv.reverses);
+  }
+  Quantity out;
+  for (const auto& mv : history) {
+    if (reversed.count(mv.id) != 0) continue;
+    if (mv.kind == MovementKind::Issue) out -= mv.quantity; // issues are negative
+    if (mv.kind == MovementKind::Return) out -= mv.quantity;
+  }
+  if (out < wanted) {
+    // More coming back than ever left would create stock out of nothing.
+    const std::string what = m.lot_tracked ? fmt::format("lot {} of {}", lot.number.str(),
+                                                         m.code.str())
+                                           : m.code.str();
+    throw RuleViolation(fmt::format("{} \"{}\": only {} {} of {} is out (issued and not yet "
+                                    "returned); a return brings back at most that",
+                                    field, wanted.to_string(), out.to_string(), m.unit, what));
+  }
 }
 
 } // namespace detail
@@ -240,6 +274,8 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
 
 Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
              const Header& h, const std::function<std::vector<Leg>()>& plan) {
+  // Free text goes into the hash chain and every export: refuse bad text before anything else.
+  validate_paperwork(h.paper, Naming::Option);
   Posting result;
   impl.store.write([&] {
     const std::string digest = detail::sha256_hex(request.bytes());
@@ -284,6 +320,11 @@ Posting Ledger::receive(const ReceiveRequest& r) {
     require_depot(*impl_, r.depot);
     check_quantity(r.quantity, m);
     const LotNumber number = *lot_number(m, r.lot, true);
+    if (r.production && *r.production > r.date) {
+      // Goods cannot arrive before they are made; a typo here moves the expiry with it.
+      throw InvalidInput("--production", r.production->to_string(),
+                         fmt::format("is after the day of the receipt {}", r.date.to_string()));
+    }
     Lot lot{.material = m.code, .number = number, .production = r.production, .expiry = r.expiry};
     if (!lot.expiry && lot.production && m.shelf_life) {
       lot.expiry = m.shelf_life->add_to(*lot.production);
@@ -322,6 +363,7 @@ Posting Ledger::issue(const IssueRequest& r) {
       .add_opt("lot", opt(r.lot))
       .add("quantity", r.quantity.thousandths())
       .add("allow_unusable", r.allow_unusable);
+  validate_note("--allow-unusable", r.allow_unusable);
   return post(*impl_, "issue", request, h, [&] {
     const Material m = require_material(*impl_, r.material);
     require_depot(*impl_, r.depot);
@@ -345,6 +387,7 @@ Posting Ledger::transfer(const TransferRequest& r) {
       .add_opt("lot", opt(r.lot))
       .add("quantity", r.quantity.thousandths())
       .add("allow_unusable", r.allow_unusable);
+  validate_note("--allow-unusable", r.allow_unusable);
   return post(*impl_, "transfer", request, h, [&] {
     const Material m = require_material(*impl_, r.material);
     require_depot(*impl_, r.from);
@@ -406,12 +449,9 @@ Posting Ledger::return_items(const ReturnRequest& r) {
     const Material m = require_material(*impl_, r.material);
     require_depot(*impl_, r.depot);
     check_quantity(r.quantity, m);
-    if (!m.recoverable) {
-      throw RuleViolation(fmt::format("material {} ({}) is not recoverable: consumables are not "
-                                      "returned (receive them instead)",
-                                      m.code.str(), m.name));
-    }
+    check_recoverable(m);
     const Lot lot = require_lot(*impl_, m, *lot_number(m, r.lot, true));
+    check_returnable(*impl_, m, lot, r.quantity, "--qty");
     return std::vector<Leg>{Leg{MovementKind::Return, r.depot, lot, r.quantity, "", {}, "", {}}};
   });
 }
@@ -421,9 +461,10 @@ Posting Ledger::reverse(const ReverseRequest& r) {
   auto request = request_of("reverse", h);
   for (auto id : r.movements) request.add("movement", id);
   request.add("reason", r.reason);
+  if (r.reason.empty()) throw InvalidInput("--reason: a reversal needs a reason");
+  validate_note("--reason", r.reason);
   return post(*impl_, "reverse", request, h, [&] {
     if (r.movements.empty()) throw InvalidInput("movement: name at least one movement id");
-    if (r.reason.empty()) throw InvalidInput("--reason: a reversal needs a reason");
     // Gather the movements, bringing each transfer leg's other leg along.
     std::vector<Movement> targets;
     auto add = [&](Movement m) {
@@ -488,6 +529,11 @@ Posting Ledger::reverse(const ReverseRequest& r) {
 
 Posting Ledger::dispose_expired(const DepotCode& depot, Date day, const CustodianId& actor,
                                 const CustodianId& approver, const Paperwork& paper) {
+  // The day is the as-of day of the write-off (check_header would call it --date).
+  if (const Date today = this->today(); day > today) {
+    throw InvalidInput("--as-of", day.to_string(),
+                       fmt::format("is in the future (today is {})", today.to_string()));
+  }
   const Header h{day, actor, paper};
   auto request = request_of("dispose-expired", h);
   request.add("depot", depot.str()).add("approver", approver.str());
@@ -517,12 +563,13 @@ Posting Ledger::dispose_expired(const DepotCode& depot, Date day, const Custodia
 void Ledger::set_lot_status(const MaterialCode& material, const LotNumber& lot_number_,
                             LotStatus status, const CustodianId& actor,
                             const std::string& reason) {
+  if (reason.empty()) throw InvalidInput("--reason: a status change needs a reason");
+  validate_note("--reason", reason);
   impl_->store.write([&] {
     require_custodian(*impl_, actor, "--actor");
     const Material m = require_material(*impl_, material);
     auto row = impl_->store.lot(m.code.str(), lot_number_.str());
     if (!row) throw NotFound("lot", lot_number_.str());
-    if (reason.empty()) throw InvalidInput("--reason: a status change needs a reason");
     impl_->store.insert_lot_status(row->id, status, actor.str(), reason, impl_->now());
   });
 }
@@ -535,6 +582,8 @@ Lot Ledger::lot(const MaterialCode& material, const LotNumber& number) const {
 
 std::vector<Lot> Ledger::lots(const std::optional<MaterialCode>& material) const {
   return impl_->read([&] {
+    // An unknown code is refused as stock() refuses it: an empty list would read as "none".
+    if (material) (void)require_material(*impl_, *material);
     return impl_->store.lots(material ? std::optional<std::string>(material->str())
                                       : std::nullopt);
   });
@@ -553,13 +602,45 @@ std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
 }
 
 std::vector<Movement> Ledger::movements(const MovementQuery& query) const {
-  return impl_->read([&] { return impl_->store.movements(query); });
+  if (query.from && query.to && *query.from > *query.to) {
+    throw InvalidInput("--from", query.from->to_string(),
+                       fmt::format("is after --to {}; expected a day on or before it",
+                                   query.to->to_string()));
+  }
+  return impl_->read([&] {
+    // Unknown codes are refused as stock() refuses them: an empty list would read as "none".
+    if (query.depot) require_depot(*impl_, *query.depot);
+    if (query.material) (void)require_material(*impl_, *query.material);
+    auto found = impl_->store.movements(query);
+    // A movement may name an incident never added with `incident add`, so only a code that
+    // is neither an incident nor on any movement is refused (a typo finds nothing).
+    if (found.empty() && query.incident && !impl_->store.incident(query.incident->str()) &&
+        impl_->store.movements(MovementQuery{.incident = query.incident}).empty()) {
+      throw NotFound("incident", query.incident->str());
+    }
+    return found;
+  });
 }
 
 Date Ledger::today() const { return local_date(impl_->now_seconds(), impl_->options.time_zone); }
 
 VerifyReport Ledger::verify(const std::optional<std::string>& expect_head) const {
-  return impl_->read([&] { return detail::verify_chain(impl_->store, expect_head); });
+  // A mistyped head is the keeper's input, not a changed history: refuse it as bad data (exit 1)
+  // instead of reporting an integrity failure (exit 3) that sends someone hunting for tampering.
+  std::optional<std::string> head = expect_head;
+  if (head) {
+    const bool hex = std::all_of(head->begin(), head->end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    });
+    if (head->size() != 64 || !hex) {
+      throw InvalidInput("--expect-head", *head,
+                         "expected a head hash: the 64 hexadecimal digits verify prints");
+    }
+    for (char& c : *head) {
+      if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return impl_->read([&] { return detail::verify_chain(impl_->store, head); });
 }
 
 } // namespace stockpile

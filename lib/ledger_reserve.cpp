@@ -129,6 +129,12 @@ AllocationPlan plan_in(const Ledger::Impl& impl, const AllocationRequest& r) {
 
 void Ledger::add_incident(const Incident& incident) {
   validate(incident);
+  if (const auto now = impl_->now_seconds(); incident.opened > now) {
+    // An incident is recorded once it has begun; a future time is a typo in the day.
+    const auto& zone = impl_->options.time_zone;
+    throw InvalidInput("--opened", format_datetime(incident.opened, zone),
+                       fmt::format("is in the future (now is {})", format_datetime(now, zone)));
+  }
   impl_->store.write([&] {
     if (impl_->store.incident(incident.code.str())) {
       throw AlreadyExists("incident", incident.code.str());
@@ -160,6 +166,8 @@ void Ledger::set_quota(const Quota& quota) {
 
 std::vector<Quota> Ledger::quotas(const std::optional<DepotCode>& depot) const {
   return impl_->read([&] {
+    // An unknown code is refused, not listed as "no quotas": a typo must not look like none.
+    if (depot) require_depot(*impl_, *depot);
     return impl_->store.quotas(depot ? std::optional<std::string>(depot->str()) : std::nullopt);
   });
 }
@@ -204,6 +212,11 @@ std::vector<CommitmentEntry>
 Ledger::commitment_entries(const std::optional<CommitmentCode>& commitment,
                            const std::optional<IncidentCode>& incident) const {
   return impl_->read([&] {
+    // Unknown codes are refused, not listed as "no calls": a typo must not look like none.
+    if (commitment && !impl_->store.commitment(commitment->str())) {
+      throw NotFound("commitment", commitment->str());
+    }
+    if (incident) (void)require_incident(*impl_, *incident);
     return impl_->store.entries(store::SqliteStore::EntryFilter{
         commitment ? std::optional<std::string>(commitment->str()) : std::nullopt,
         incident ? std::optional<std::string>(incident->str()) : std::nullopt});

@@ -7,6 +7,7 @@
 
 #include "ledger_impl.hpp"
 #include "posting.hpp"
+#include "validate.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/error.hpp"
 
@@ -57,29 +58,40 @@ CountContext context_of(const Ledger::Impl& impl, std::int64_t id) {
   return ctx;
 }
 
+// How a count's messages name its fields: the options of `stocktake count`, or the columns
+// of a count sheet being imported.
+struct CountFields {
+  std::string_view qty, counter, material, lot, expiry, note;
+};
+constexpr CountFields kCountOptions{"--qty", "--counter", "--material", "--lot", "--expiry",
+                                    "--note"};
+constexpr CountFields kCountColumns{"counted", "counter", "material", "lot", "expiry", "note"};
+
 // Records one count inside the caller's transaction; throws on a bad count.
-void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, CountContext& ctx) {
+void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, CountContext& ctx,
+              const CountFields& f = kCountOptions) {
+  validate_note(f.note, r.note);
   const Material m = require_material(impl, r.material);
-  require_custodian(impl, r.counter, "--counter");
+  require_custodian(impl, r.counter, f.counter);
   if (r.quantity.is_negative()) {
-    throw InvalidInput("--qty", r.quantity.to_string(), "a count cannot be negative");
+    throw InvalidInput(f.qty, r.quantity.to_string(), "a count cannot be negative");
   }
   if (r.quantity.decimals() > m.decimals) {
-    throw InvalidInput("--qty", r.quantity.to_string(),
+    throw InvalidInput(f.qty, r.quantity.to_string(),
                        fmt::format("{} takes at most {} decimals", m.code.str(), m.decimals));
   }
   if (!s.materials.empty() &&
       std::find(s.materials.begin(), s.materials.end(), m.code) == s.materials.end()) {
-    throw InvalidInput("--material", m.code.str(),
+    throw InvalidInput(f.material, m.code.str(),
                        fmt::format("is not part of stocktake {}", s.id));
   }
   if (m.lot_tracked && r.lot.str() == kImplicitLot) {
-    throw InvalidInput("--lot", r.lot.str(),
+    throw InvalidInput(f.lot, r.lot.str(),
                        fmt::format("material {} is tracked by lot: name the lot on its label",
                                    m.code.str()));
   }
   if (!m.lot_tracked && r.lot.str() != kImplicitLot) {
-    throw InvalidInput("--lot", r.lot.str(),
+    throw InvalidInput(f.lot, r.lot.str(),
                        fmt::format("material {} is not tracked by lot; use -", m.code.str()));
   }
   auto row = impl.store.lot(m.code.str(), r.lot.str());
@@ -87,7 +99,7 @@ void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, Cou
   if (row) {
     lot_id = row->id;
     if (r.expiry && row->lot.expiry != r.expiry) {
-      throw InvalidInput("--expiry", r.expiry->to_string(),
+      throw InvalidInput(f.expiry, r.expiry->to_string(),
                          fmt::format("lot {} of {} is recorded with expiry {}", r.lot.str(),
                                      m.code.str(),
                                      row->lot.expiry ? row->lot.expiry->to_string() : "none"));
@@ -108,6 +120,11 @@ void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, Cou
 } // namespace
 
 Stocktake Ledger::start_stocktake(const StartStocktake& r) {
+  // Counting a day still to come would compare the count with movements not yet made.
+  if (const Date today = this->today(); r.date > today) {
+    throw InvalidInput("--date", r.date.to_string(),
+                       fmt::format("is in the future (today is {})", today.to_string()));
+  }
   std::int64_t id = 0;
   impl_->store.write([&] {
     require_depot(*impl_, r.depot);
@@ -146,6 +163,7 @@ Stocktake Ledger::stocktake(std::int64_t id) const {
 
 std::vector<Stocktake> Ledger::stocktakes(const std::optional<DepotCode>& depot) const {
   return impl_->read([&] {
+    if (depot) require_depot(*impl_, *depot); // a typo must not look like "no stocktakes"
     return impl_->store.stocktakes(depot ? std::optional<std::string>(depot->str())
                                          : std::nullopt);
   });
@@ -215,6 +233,13 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
           if (counted.empty()) continue; // a line of the sheet not counted yet
           const MaterialCode material(cell(r, "material"));
           const std::string lot_text = cell(r, "lot");
+          if (lot_text.empty() && require_material(*impl_, material).lot_tracked) {
+            // An empty cell stands for the implicit lot "-"; name what the file holds.
+            throw InvalidInput("lot", lot_text,
+                               fmt::format("material {} is tracked by lot: name the lot on its "
+                                           "label",
+                                           material.str()));
+          }
           const LotNumber lot(lot_text.empty() ? std::string(kImplicitLot) : lot_text);
           const auto key = line_key(material, lot);
           if (auto [it, fresh] = seen.emplace(key, r.line); !fresh) {
@@ -227,9 +252,14 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
                          .counter = counter,
                          .expiry = std::nullopt,
                          .note = cell(r, "note")};
-          if (auto who = cell(r, "counter"); !who.empty()) c.counter = CustodianId(who);
+          CountFields fields = kCountColumns;
+          if (auto who = cell(r, "counter"); !who.empty()) {
+            c.counter = CustodianId(who);
+          } else {
+            fields.counter = "--counter"; // the option names everyone who counted the file
+          }
           if (auto e = cell(r, "expiry"); !e.empty()) c.expiry = Date::parse(e, "expiry");
-          count_tx(*impl_, s, c, ctx);
+          count_tx(*impl_, s, c, ctx, fields);
         } catch (const Error& e) {
           errors.push_back(RowError{r.line, e.what()});
         }
@@ -289,7 +319,9 @@ Posting Ledger::close_stocktake(std::int64_t id, const CloseStocktake& r) {
                                       uncounted.size(), uncounted.front(),
                                       uncounted.size() > 1 ? ", ..." : ""));
     }
-    for (const auto& [key, reason] : r.reasons) {
+    for (const auto& entry : r.reasons) {
+      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
+      const std::string& key = entry.first;
       if (std::none_of(review.begin(), review.end(), [&](const Variance& v) {
             return line_key(v.line.material, v.line.lot.number) == key;
           })) {

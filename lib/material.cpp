@@ -84,6 +84,17 @@ std::string warning_text(const Material& material) {
   return {};
 }
 
+namespace {
+constexpr std::int64_t kMaxShelfLifeDays = 36000; // 100 years of 360 days, as approx_days counts
+constexpr std::string_view kShelfLifeTooLong = "is too long for a shelf life (at most 100 years)";
+} // namespace
+
+Duration parse_shelf_life(std::string_view text, std::string_view field) {
+  const Duration life = Duration::parse(text, field);
+  if (life.approx_days() > kMaxShelfLifeDays) throw InvalidInput(field, text, kShelfLifeTooLong);
+  return life;
+}
+
 bool parse_flag(std::string_view text, std::string_view field) {
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
@@ -111,6 +122,9 @@ void validate(const Material& m) {
   for (const auto& h : m.hazards) validate_hazard(h, "hazards");
   if (m.warn_before && m.warn_percent) {
     throw InvalidInput("warning", warning_text(m), "give a duration or a percentage, not both");
+  }
+  if (m.shelf_life && m.shelf_life->approx_days() > kMaxShelfLifeDays) {
+    throw InvalidInput("shelf_life", m.shelf_life->to_string(), kShelfLifeTooLong);
   }
   if (m.warn_percent && !m.shelf_life) {
     throw InvalidInput("warning", warning_text(m),

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 
 #include "material_csv.hpp"
@@ -32,7 +33,7 @@ MaterialRows read_material_rows(std::string_view text) {
       if (auto g = cell("gb_code"); !g.empty()) m.gb_code = g;
       m.category = cell("category");
       if (auto life = cell("shelf_life"); !life.empty()) {
-        m.shelf_life = Duration::parse(life, "shelf_life");
+        m.shelf_life = parse_shelf_life(life, "shelf_life");
       }
       m.hazards = parse_hazards(cell("hazards"), "hazards");
       if (auto f = cell("recoverable"); !f.empty()) m.recoverable = parse_flag(f, "recoverable");
@@ -50,6 +51,9 @@ MaterialRows read_material_rows(std::string_view text) {
       out.errors.push_back(RowError{row.line, e.what()});
     }
   }
+  // Ragged rows (from the table) and bad values (from the loop) interleave: list them by line.
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [](const RowError& a, const RowError& b) { return a.line < b.line; });
   return out;
 }
 

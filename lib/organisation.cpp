@@ -1,5 +1,7 @@
 #include "stockpile/organisation.hpp"
 
+#include <fmt/format.h>
+
 #include "stockpile/error.hpp"
 #include "validate.hpp"
 
@@ -22,16 +24,23 @@ OrgLevel parse_org_level(std::string_view text, std::string_view field) {
   throw InvalidInput(field, text, "expected city, district or enterprise");
 }
 
-void validate(const Organisation& org) {
+void validate(const Organisation& org) { detail::validate_organisation(org, "--parent"); }
+
+namespace detail {
+
+void validate_organisation(const Organisation& org, std::string_view parent_field) {
   detail::validate_text("name", org.name, 200, true, detail::Lines::Multi);
   if (org.level == OrgLevel::City && org.parent) {
-    throw InvalidInput("--parent", org.parent->str(), "a city has no parent organisation");
+    throw InvalidInput(parent_field, org.parent->str(), "a city has no parent organisation");
   }
   if (org.level != OrgLevel::City && !org.parent) {
-    throw InvalidInput(org.level == OrgLevel::District
-                           ? "--parent: a district needs its city as parent (--parent CODE)"
-                           : "--parent: an enterprise needs its district as parent (--parent CODE)");
+    throw InvalidInput(fmt::format("{}: {} needs its {} as parent", parent_field,
+                                   org.level == OrgLevel::District ? "a district" : "an enterprise",
+                                   org.level == OrgLevel::District ? "city" : "district") +
+                       (parent_field.starts_with("--") ? " (--parent CODE)" : ""));
   }
 }
+
+} // namespace detail
 
 } // namespace stockpile

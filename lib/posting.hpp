@@ -47,6 +47,14 @@ void check_header(const Ledger::Impl& impl, const Header& h);
 [[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot,
                                  Date day);
 
+// Consumables are not returned: refused unless the material is recoverable.
+void check_recoverable(const Material& m);
+// A return of `wanted` of a lot (field names the quantity in the message): refused unless that
+// much of the lot is still out: issued, less what came back already (reversed issues and
+// returns do not count), across every depot.
+void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lot,
+                      Quantity wanted, std::string_view field);
+
 // The request fields every kind shares, for the idempotency digest.
 [[nodiscard]] Canonical request_of(std::string_view kind, const Header& h);
 

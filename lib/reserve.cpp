@@ -21,7 +21,8 @@ void validate(const Commitment& c) {
     throw InvalidInput("--tier", to_string(c.tier), "expected agreement, capacity or social");
   }
   detail::validate_text("--party", c.party, 200, true);
-  detail::validate_text("--contact", c.contact, 64, false);
+  // A phone, as a custodian's: a supplier's number must be one a keeper can dial.
+  detail::validate_phone("--contact", c.contact);
   if (c.valid_to < c.valid_from) {
     throw InvalidInput("--valid-to", c.valid_to.to_string(),
                        fmt::format("is before --valid-from {}", c.valid_from.to_string()));

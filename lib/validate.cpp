@@ -1,9 +1,12 @@
 #include "validate.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "stockpile/codes.hpp"
 #include "stockpile/error.hpp"
+#include "stockpile/movement.hpp"
 
 namespace stockpile::detail {
 
@@ -28,6 +31,35 @@ void validate_text(std::string_view field, std::string_view value, std::size_t m
                                                : "must be one line without control characters");
     }
   }
+}
+
+} // namespace stockpile::detail
+
+namespace stockpile::detail {
+
+void validate_phone(std::string_view field, std::string_view value) {
+  validate_text(field, value, 32, false);
+  const bool ok = std::all_of(value.begin(), value.end(), [](char ch) {
+    return (ch >= '0' && ch <= '9') || ch == '+' || ch == '-' || ch == ' ' || ch == '(' ||
+           ch == ')';
+  });
+  if (!ok) throw InvalidInput(field, value, "expected digits, spaces, '+', '-' or parentheses");
+}
+
+void validate_label(std::string_view field, std::string_view value, bool required) {
+  validate_text(field, value, kLabelTextBytes, required, Lines::Single);
+}
+
+void validate_note(std::string_view field, std::string_view value, bool required) {
+  validate_text(field, value, kNoteTextBytes, required, Lines::Multi);
+}
+
+void validate_paperwork(const Paperwork& paper, Naming naming) {
+  const bool option = naming == Naming::Option;
+  validate_label(option ? "--counterparty" : "counterparty", paper.counterparty);
+  validate_label(option ? "--document" : "document", paper.document);
+  validate_note(option ? "--note" : "note", paper.note);
+  validate_label(option ? "--idempotency-key" : "idempotency_key", paper.idempotency_key);
 }
 
 } // namespace stockpile::detail

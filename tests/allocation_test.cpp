@@ -300,6 +300,22 @@ std::string misses(const std::string &message, std::initializer_list<std::string
 
 // ==== the pure planner ======================================================================
 
+TEST_CASE("allocation: an incident is recorded once it has begun, and filters know their codes") {
+  Flood f;
+  auto &l = f.ledger; // now: 2026-11-22T16:00 in Shanghai
+  CHECK_THROWS_WITH_AS(l.add_incident({IncidentCode("LATER"), "明天的洪水", IncidentLevel::III,
+                                       sh("2026-11-23T06:00"), ""}),
+                       "--opened \"2026-11-23T06:00\": is in the future (now is 2026-11-22T16:00)",
+                       InvalidInput);
+  CHECK(l.incidents().size() == 2);
+  l.add_incident({IncidentCode("NOW"), "此刻", IncidentLevel::IV, sh("2026-11-22T16:00"), ""});
+  CHECK_THROWS_WITH_AS((void)l.commitment_entries(std::nullopt, IncidentCode("NOPE")),
+                       "incident \"NOPE\": no such incident in the ledger", NotFound);
+  CHECK_THROWS_WITH_AS((void)l.quotas(DepotCode("NOPE")),
+                       "depot \"NOPE\": no such depot in the ledger", NotFound);
+  CHECK(l.commitment_entries(std::nullopt, IncidentCode("NOW")).empty());
+}
+
 TEST_CASE("allocation: the worked example of allocate.sh, floors kept, without late deliveries") {
   // Plan at 08:00, 200 tents by 20:00. LN-01 may give 60 − 20 (quota minimum) = 40, arriving
   // 10:00; CITY-01 40 at 12:00; AGR-1 50 at 14:00; CAP-1 starts 18:00 and makes 24/day × 2h = 2

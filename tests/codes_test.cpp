@@ -91,12 +91,12 @@ TEST_CASE("codes: invalid codes name the field and the value") {
       {"a\nb", "\"a\\nb\""},
       {std::string("a\0b", 3), "\"a\\x00b\""},
       {"a\x7f", "\"a\\x7f\""},
-      {"\xff", "\"\xff\""},                         // not UTF-8 at all
-      {"\xc3", "\"\xc3\""},                         // truncated sequence
-      {"\xc0\xaf", "\"\xc0\xaf\""},                 // overlong '/'
-      {"\xed\xa0\x80", "\"\xed\xa0\x80\""},         // surrogate U+D800
-      {"\xf4\x90\x80\x80", "\"\xf4\x90\x80\x80\""}, // above U+10FFFF
-      {"棉\xe8\xa1", "\"棉\xe8\xa1\""},             // truncated 衣
+      {"\xff", "\"\\xff\""},                        // not UTF-8 at all: shown escaped
+      {"\xc3", "\"\\xc3\""},                        // truncated sequence
+      {"\xc0\xaf", "\"\\xc0\\xaf\""},              // overlong '/'
+      {"\xed\xa0\x80", "\"\\xed\\xa0\\x80\""},     // surrogate U+D800
+      {"\xf4\x90\x80\x80", "\"\\xf4\\x90\\x80\\x80\""}, // above U+10FFFF
+      {"棉\xe8\xa1", "\"棉\\xe8\\xa1\""},           // truncated 衣
       {"a\u00a0b", "\"a\u00a0b\""},                 // no-break space
       {"a\u3000b", "\"a\u3000b\""},                 // ideographic space
       {"a\u200bb", "\"a\u200bb\""},                 // zero-width space

@@ -191,6 +191,20 @@ TEST_CASE("csv: table header is trimmed and matched case-insensitively") {
   CHECK(table.rows[1].fields == Fields{"M002", "帐篷 12m²", "2.5"});
 }
 
+TEST_CASE("csv: a NUL byte or invalid UTF-8 in a row names the column and shows the value") {
+  const auto table = stockpile::read_csv_table("code,name,qty\n"
+                                               "M001,caf\xe9,1\n"
+                                               "M002,\"ok\",\"1\0\"\n"s
+                                               "M003,棉衣,2\n",
+                                               kRequired, kOptional);
+  CHECK(errors_of(table.errors) == "2: name \"caf\\xe9\": is not valid UTF-8\n"
+                                   "3: qty \"1\\x00\": contains a NUL byte\n");
+  REQUIRE(table.rows.size() == 1);
+  CHECK(table.rows[0].line == 4);
+  // Without a header to name it, the document keeps saying what is wrong on which line.
+  CHECK(errors_of(parse_csv("a,caf\xe9\n").errors) == "1: invalid UTF-8\n");
+}
+
 TEST_CASE("csv: table header errors name the column") {
   SUBCASE("missing required column") {
     const auto table = stockpile::read_csv_table("code,qty\nM001,1\n", kRequired, kOptional);

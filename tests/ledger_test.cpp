@@ -281,6 +281,85 @@ TEST_CASE("ledger: organisation import accepts parents defined earlier in the fi
   CHECK(t.ledger.organisations().size() == 3); // YF rolled back with the rest
 }
 
+TEST_CASE("ledger: an organisation import names its parent column, not the --parent option") {
+  TempLedger t;
+  add_network(t.ledger);
+  const std::string bad = "code,name,level,parent\n"
+                          "S1,自己,district,S1\n"
+                          "P2,市,city,LZ\n"
+                          "P3,区,district,NOPE\n";
+  try {
+    (void)t.ledger.import_organisations(bad, "bad.csv");
+    FAIL("accepted bad organisations");
+  } catch (const ImportError& e) {
+    REQUIRE(e.errors().size() == 3);
+    CHECK(e.errors()[0].message ==
+          "parent \"S1\": would make a cycle: S1 would be its own ancestor");
+    CHECK(e.errors()[1].message == "parent \"LZ\": a city has no parent organisation");
+    CHECK(e.errors()[2].message == "parent \"NOPE\": no such organisation in the ledger");
+  }
+  // The command line keeps naming its option.
+  CHECK_THROWS_WITH_AS(
+      t.ledger.add_organisation({OrgCode("P3"), "区", OrgLevel::District, OrgCode("NOPE")}),
+      "--parent \"NOPE\": no such organisation in the ledger", NotFound);
+}
+
+TEST_CASE("ledger: a shelf life beyond 100 years is refused where it is typed and in validate") {
+  CHECK(parse_shelf_life("100y", "--shelf-life").approx_days() == 36000);
+  CHECK(parse_shelf_life("36000d", "--shelf-life").approx_days() == 36000);
+  CHECK_THROWS_WITH_AS((void)parse_shelf_life("101y", "--shelf-life"),
+                       "--shelf-life \"101y\": is too long for a shelf life (at most 100 years)",
+                       InvalidInput);
+  TempLedger t;
+  auto m = make_material("OLD");
+  m.shelf_life = Duration::parse("10000y");
+  CHECK_THROWS_WITH_AS(t.ledger.add_material(m),
+                       "shelf_life \"10000y\": is too long for a shelf life (at most 100 years)",
+                       InvalidInput);
+  CHECK(t.ledger.materials().empty());
+}
+
+TEST_CASE("ledger: lowering a material's decimals below what a depot holds is refused") {
+  TempLedger t;
+  add_network(t.ledger);
+  t.ledger.add_custodian({CustodianId("wang.li"), "王丽", "", parse_roles("keeper"), {}});
+  auto carbon = make_material("CARBON", "活性炭", "kg");
+  carbon.lot_tracked = false;
+  carbon.decimals = 1;
+  t.ledger.add_material(carbon);
+  (void)t.ledger.receive({.depot = DepotCode("LN-01"),
+                          .material = MaterialCode("CARBON"),
+                          .lot = std::nullopt,
+                          .quantity = Quantity::parse("50.5"),
+                          .date = Date::parse("2026-11-20"),
+                          .actor = CustodianId("wang.li")});
+  carbon.decimals = 0;
+  CHECK_THROWS_WITH_AS((void)t.ledger.edit_material(carbon),
+                       "--decimals \"0\": depot LN-01 holds 50.5 kg of CARBON lot -, which needs "
+                       "more decimals; issue, dispose or adjust that stock first",
+                       RuleViolation);
+  CHECK(t.ledger.material(MaterialCode("CARBON")).revision == 1);
+  carbon.decimals = 2; // more decimals strand nothing
+  CHECK(t.ledger.edit_material(carbon).revision == 2);
+}
+
+TEST_CASE("ledger: a custodian names each depot once, on the command line and in a file") {
+  TempLedger t;
+  add_network(t.ledger);
+  CHECK_THROWS_WITH_AS(t.ledger.add_custodian({CustodianId("x"), "某人", "", {},
+                                               {DepotCode("LN-01"), DepotCode("LN-01")}}),
+                       "depot \"LN-01\": is named twice; name each depot once", InvalidInput);
+  try {
+    (void)t.ledger.import_custodians("id,name,depots\nk1,甲,LN-01;LN-01\n", "c.csv");
+    FAIL("accepted a depot twice");
+  } catch (const ImportError& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].message ==
+          "depots \"LN-01;LN-01\": names depot LN-01 twice; name each depot once");
+  }
+  CHECK(t.ledger.custodians().empty());
+}
+
 TEST_CASE("ledger: depots and custodians") {
   TempLedger t;
   add_network(t.ledger);

@@ -446,6 +446,7 @@ private:
     bool bad = false;
     const auto number = resolve_lot(e, *m, r.lot, true, bad);
     if (bad) return;
+    if (r.production && *r.production > r.date) e.fail(kInvalid, "made after it arrived");
     LotInfo fresh{r.production, r.expiry, LotStatus::Available};
     if (!fresh.expiry && fresh.production && m->shelf_life) {
       fresh.expiry = plus_months(*fresh.production, 24);
@@ -565,6 +566,14 @@ private:
     bool bad = false;
     const auto number = resolve_lot(e, *m, r.lot, true, bad);
     if (bad || !expect_lot(e, *m, *number) || e.errors) return;
+    // What is out of the lot, any depot: issued, less returned; reversed ones do not count.
+    Thousandths out = 0;
+    for (const auto& mv : movements) {
+      if (mv.reversed || mv.key.material != m->code || mv.key.lot != *number) continue;
+      if (mv.kind == MovementKind::Issue || mv.kind == MovementKind::Return) out -= mv.quantity;
+    }
+    if (out < r.quantity.thousandths()) e.fail(kRule, "returns more than is out");
+    if (e.errors) return;
     e.legs.push_back(Leg{MovementKind::Return,
                          Key{r.depot.str(), m->code, *number},
                          r.quantity.thousandths(),

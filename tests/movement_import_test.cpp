@@ -158,6 +158,40 @@ TEST_CASE("import movements: every bad row is listed with its line and nothing i
   CHECK(d.ledger.lots().empty());
 }
 
+TEST_CASE("import movements: a return follows the rules of `stockpile return`") {
+  Depots d;
+  (void)d.ledger.import_movements(kOpening, "opening.csv");
+  const auto before = d.movement_count();
+  // MED is a consumable: the command refuses its return, so the import must too.
+  auto errors = errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor\n"
+                                    "return,2026-03-01,LN-01,MED,M-1,1,wang.li\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].message == "material \"MED\" (药品) is not recoverable: consumables are not "
+                             "returned (receive them instead)");
+  d.ledger.import_materials("code,name,unit,lot_tracked,recoverable\nBOAT,艇,艘,no,yes\n", "m");
+  errors = errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor\n"
+                               "receive,2026-03-01,LN-01,BOAT,,4,wang.li\n"
+                               "issue,2026-03-02,LN-01,BOAT,,2,wang.li\n"
+                               "return,2026-03-03,LN-01,BOAT,,3,wang.li\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 4);
+  CHECK(errors[0].message.find("quantity \"3\": only 2 艘 of BOAT is out") != std::string::npos);
+  CHECK(d.movement_count() == before);
+}
+
+TEST_CASE("import movements: free text has the limits of the commands") {
+  Depots d;
+  const auto errors =
+      errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor,note,reason\n"
+                          "receive,2026-01-05,LN-01,TENT,,1,wang.li," +
+                              std::string(1001, 'x') + ",\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 2);
+  CHECK(errors[0].message.find("is too long (at most 1000 bytes)") != std::string::npos);
+  CHECK(errors[0].message.rfind("note \"xxx", 0) == 0);
+  CHECK(d.movement_count() == 0);
+}
+
 TEST_CASE("import movements: a dry run checks everything and writes nothing") {
   Depots d;
   const auto r = d.ledger.import_movements(kOpening, "opening.csv", {.dry_run = true});

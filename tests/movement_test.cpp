@@ -2,6 +2,7 @@
 // records, what it refuses, and that a refusal leaves the ledger exactly as it was.
 #include <doctest/doctest.h>
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <optional>
 #include <set>
@@ -855,7 +856,9 @@ TEST_CASE("movements: recoverable items come back tied to their incident") {
   REQUIRE(flood.size() == 2);
   CHECK(flood[0].kind == MovementKind::Issue);
   CHECK(flood[1].kind == MovementKind::Return);
-  CHECK(l.movements({.incident = IncidentCode("QUAKE-2026-01")}).empty());
+  // FLOOD-2026-07 was never added as an incident, yet movements name it; a code that nothing
+  // names is refused, so a typo does not read as "no movements".
+  CHECK_THROWS_AS((void)l.movements({.incident = IncidentCode("QUAKE-2026-01")}), NotFound);
 
   // Consumables are not returned.
   (void)l.receive(receipt("LN-01", "WATER", "W-1", "10", "2026-11-01"));
@@ -864,7 +867,7 @@ TEST_CASE("movements: recoverable items come back tied to their incident") {
   auto water = return_of("LN-01", "WATER", "W-1", "2", "2026-11-20");
   water.paper.incident = IncidentCode("FLOOD-2026-07");
   CHECK(error_of<RuleViolation>([&] { (void)l.return_items(water); }) ==
-        "material WATER (饮用水) is not recoverable: consumables are not returned (receive "
+        "material \"WATER\" (饮用水) is not recoverable: consumables are not returned (receive "
         "them instead)");
   CHECK(error_of<InvalidInput>([&] {
           (void)l.return_items(return_of("LN-01", "TENT", nullptr, "0", "2026-11-20"));
@@ -873,6 +876,87 @@ TEST_CASE("movements: recoverable items come back tied to their incident") {
           (void)l.return_items(return_of("LN-01", "NOPE", nullptr, "1", "2026-11-20"));
         }) == "material \"NOPE\": no such material in the ledger");
   CHECK(snapshot(l) == before);
+}
+
+TEST_CASE("movements: a return brings back at most what went out of the lot and is not back") {
+  Reserve r;
+  auto& l = r.ledger;
+  (void)l.receive(receipt("LN-01", "TENT", nullptr, "20", "2026-11-01"));
+  (void)l.issue(issue("LN-01", "TENT", nullptr, "5", "2026-11-05"));
+  const auto wrong = l.issue(issue("LN-01", "TENT", nullptr, "3", "2026-11-05"));
+  (void)l.reverse(reversal({wrong.movements[0].id}, "2026-11-06")); // never left
+  const auto before = snapshot(l);
+  CHECK(error_of<RuleViolation>([&] {
+          (void)l.return_items(return_of("LN-01", "TENT", nullptr, "6", "2026-11-20"));
+        }) == "--qty \"6\": only 5 顶 of TENT is out (issued and not yet returned); a return "
+              "brings back at most that");
+  CHECK(snapshot(l) == before);
+
+  // What is out may come back in parts, from any depot, and no more after that.
+  (void)l.return_items(return_of("LN-01", "TENT", nullptr, "2", "2026-11-20"));
+  (void)l.return_items(return_of("YF-01", "TENT", nullptr, "3", "2026-11-20"));
+  CHECK(lacks(error_of<RuleViolation>([&] {
+                (void)l.return_items(return_of("LN-01", "TENT", nullptr, "1", "2026-11-21"));
+              }),
+              {"--qty \"1\"", "only 0"}) == "");
+}
+
+TEST_CASE("movements: a production date after the day of the receipt is refused") {
+  Reserve r;
+  auto& l = r.ledger;
+  auto in = receipt("LN-01", "MED", "M-1", "10", "2026-11-20");
+  in.production = day("2026-11-21");
+  CHECK(error_of<InvalidInput>([&] { (void)l.receive(in); }) ==
+        "--production \"2026-11-21\": is after the day of the receipt 2026-11-20");
+  CHECK(l.movements().empty());
+  in.production = day("2026-11-20"); // made the day it arrived
+  CHECK(l.receive(in).movements.size() == 1);
+}
+
+TEST_CASE("movements: the free text of a movement must be UTF-8 and within its limit") {
+  Reserve r;
+  auto& l = r.ledger;
+  auto in = receipt("LN-01", "TENT", nullptr, "1", "2026-11-20");
+  in.paper.note = "caf\xe9";
+  CHECK(error_of<InvalidInput>([&] { (void)l.receive(in); }) ==
+        "--note \"caf\\xe9\": is not valid UTF-8");
+  in.paper.note = std::string(1001, 'x');
+  CHECK(lacks(error_of<InvalidInput>([&] { (void)l.receive(in); }),
+              {"--note \"xxxx", "at most 1000 bytes"}) == "");
+  in.paper.note = std::string(1000, 'x');
+  in.paper.idempotency_key = std::string(201, 'k');
+  CHECK(lacks(error_of<InvalidInput>([&] { (void)l.receive(in); }),
+              {"--idempotency-key \"kkkk", "at most 200 bytes"}) == "");
+  CHECK(l.movements().empty());
+  in.paper.idempotency_key = "retry-1";
+  CHECK(l.receive(in).movements.size() == 1); // a note of exactly 1000 bytes is fine
+}
+
+TEST_CASE("movements: listings refuse unknown codes and a --from after --to") {
+  Reserve r;
+  auto& l = r.ledger;
+  CHECK(error_of<NotFound>([&] { (void)l.lots(MaterialCode("NOPE")); }) ==
+        "material \"NOPE\": no such material in the ledger");
+  CHECK(error_of<NotFound>([&] { (void)l.movements({.depot = DepotCode("NOPE")}); }) ==
+        "depot \"NOPE\": no such depot in the ledger");
+  CHECK(error_of<NotFound>([&] { (void)l.movements({.material = MaterialCode("NOPE")}); }) ==
+        "material \"NOPE\": no such material in the ledger");
+  CHECK(error_of<InvalidInput>([&] {
+          (void)l.movements({.from = day("2026-11-10"), .to = day("2026-11-01")});
+        }) == "--from \"2026-11-10\": is after --to 2026-11-01; expected a day on or before it");
+  CHECK(l.movements({.material = MaterialCode("TENT")}).empty()); // known, nothing yet
+}
+
+TEST_CASE("movements: verify refuses a malformed head as bad input, not as tampering") {
+  Reserve r;
+  auto& l = r.ledger;
+  (void)l.receive(receipt("LN-01", "TENT", nullptr, "1", "2026-11-20"));
+  CHECK(error_of<InvalidInput>([&] { (void)l.verify(std::string("abc")); }) ==
+        "--expect-head \"abc\": expected a head hash: the 64 hexadecimal digits verify prints");
+  std::string head = l.verify().head_hash;
+  for (char& c : head) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  CHECK(l.verify(head).movements == 1); // as copied from a printout in capitals
+  CHECK_THROWS_AS((void)l.verify(std::string(64, '0')), IntegrityError);
 }
 
 // ---- reverse ----------------------------------------------------------------------------

@@ -709,8 +709,9 @@ TEST_CASE("stocktake: a 1,000-line count sheet with 5 bad rows names each and wr
     REQUIRE(e.errors().size() == 5);
     CHECK(missing_from(e.errors()[0].message, {"1e3"}) == "");
     CHECK(missing_from(e.errors()[1].message, {"NOPE"}) == "");
-    CHECK(missing_from(e.errors()[2].message, {"MASK", "\"-\""}) == "");
-    CHECK(missing_from(e.errors()[3].message, {"-2"}) == "");
+    // A file's rows are named by its columns, not by the options of `stocktake count`.
+    CHECK(missing_from(e.errors()[2].message, {"MASK", "lot \"-\""}) == "");
+    CHECK(missing_from(e.errors()[3].message, {"counted \"-2\""}) == "");
     CHECK(missing_from(e.errors()[4].message, {"QUILT/B0001", "2", "905"}) == "");
   }
   const double bad_s = seconds_since(t_bad);
@@ -763,6 +764,24 @@ TEST_CASE("stocktake: a 1,000-line count sheet with 5 bad rows names each and wr
 }
 
 // ---- lifecycle ---------------------------------------------------------------------------
+
+TEST_CASE("stocktake: a stocktake cannot start on a day still to come") {
+  Shelves d;
+  auto& l = d.ledger;
+  d.stock_up();
+  const auto before = ledger_state(l);
+  CHECK(refusal<InvalidInput>([&] {
+          (void)l.start_stocktake(StartStocktake{.depot = DepotCode("LN-01"),
+                                                 .materials = {},
+                                                 .blind = false,
+                                                 .date = st_day("2026-11-23"),
+                                                 .actor = starter()});
+        }) == "--date \"2026-11-23\": is in the future (today is 2026-11-22)");
+  CHECK(ledger_state(l) == before);
+  CHECK(l.stocktakes().empty());
+  CHECK(refusal<NotFound>([&] { (void)l.stocktakes(DepotCode("NOPE")); }) ==
+        "depot \"NOPE\": no such depot in the ledger");
+}
 
 TEST_CASE("stocktake: one open stocktake per depot; stocktakes() lists state, lines and counted") {
   Shelves d;

@@ -22,6 +22,9 @@ namespace stockpile {
 namespace detail {
 // Throws InvalidInput(field, text, ...) unless text is a valid code (see above).
 void validate_code(std::string_view text, std::string_view field);
+// Bytes of the well-formed UTF-8 sequence starting at text[pos] (1 to 4), or 0 when the bytes
+// there are not one (error messages show such bytes as \xNN instead of passing them on).
+[[nodiscard]] std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept;
 } // namespace detail
 
 template <class Tag>

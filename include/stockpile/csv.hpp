@@ -24,6 +24,10 @@ struct CsvRecord {
 struct CsvError {
   std::size_t line = 0;
   std::string message;
+  // A NUL byte or invalid UTF-8: the field that holds it (0-based) and its bytes, so that
+  // read_csv_table can name the column and show the value instead of the line alone.
+  std::optional<std::size_t> field = std::nullopt;
+  std::string value = {};
 };
 
 struct CsvDocument {
@@ -50,7 +54,8 @@ struct CsvTable {
 };
 
 // Parses `text` and checks its header: every required column present, nothing outside
-// required + optional, no column twice. Names match ASCII case-insensitively.
+// required + optional, no column twice. Names match ASCII case-insensitively. A row with a NUL
+// byte or invalid UTF-8 is reported as COLUMN "VALUE": contains a NUL byte / is not valid UTF-8.
 [[nodiscard]] CsvTable read_csv_table(std::string_view text,
                                       std::span<const std::string_view> required_columns,
                                       std::span<const std::string_view> optional_columns);

@@ -90,7 +90,8 @@ private:
 };
 
 // Quotes a value for an error message the way the CLI shows it: "value", with control
-// characters escaped so one error stays one line.
+// characters and bytes that are not UTF-8 escaped (\n, \x00, \xff) so one error stays one
+// line of valid text, and cut after 80 characters ("...") so a 100 kB value cannot flood it.
 [[nodiscard]] std::string quote(std::string_view value);
 
 } // namespace stockpile

@@ -48,6 +48,10 @@ void parse_warning(std::string_view text, std::string_view field, Material& mate
 // The warning window as written: "90d", "20%", or "" when none.
 [[nodiscard]] std::string warning_text(const Material& material);
 
+// Parses a shelf life ("36m", "2y", "90d") of at most 100 years (36000 days, 1200 months); a
+// longer one is a typo, and its expiry dates would fall outside the calendar.
+[[nodiscard]] Duration parse_shelf_life(std::string_view text, std::string_view field);
+
 // Parses a yes/no flag as written in catalog files: yes/no, true/false, 1/0, y/n (any case).
 [[nodiscard]] bool parse_flag(std::string_view text, std::string_view field);
 

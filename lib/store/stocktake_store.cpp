@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "store/sqlite_store.hpp"
+#include "store/statement_cache.hpp"
 
 namespace stockpile::store {
 
@@ -98,10 +99,12 @@ void SqliteStore::insert_stocktake_line(std::int64_t stocktake, std::int64_t lin
 }
 
 std::optional<Stocktake> SqliteStore::stocktake(std::int64_t id) const {
-  SQLite::Statement q(*db_, std::string(kStocktakeSelect) + " WHERE s.id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
-  return read_stocktake(q);
+  // Cached: every count, count sheet import and close reads its stocktake first, and the
+  // statement's subqueries cost more to prepare than to run.
+  auto q = cached(std::string(kStocktakeSelect) + " WHERE s.id = ?");
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return read_stocktake(*q);
 }
 
 std::vector<Stocktake> SqliteStore::stocktakes(const std::optional<std::string>& depot) const {
