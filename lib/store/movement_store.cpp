@@ -4,6 +4,7 @@
 
 #include "canonical.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/statement_cache.hpp"
 #include "stockpile/ledger.hpp" // MovementRecord
 
 namespace stockpile::store {
@@ -77,18 +78,20 @@ Lot read_movement_lot(SQLite::Statement& q) {
 
 std::optional<SqliteStore::LotRow> SqliteStore::lot(const std::string& material,
                                                     const std::string& number) const {
-  SQLite::Statement q(*db_, fmt::format("SELECT l.id, l.production, l.expiry, {} FROM lots l "
-                                        "WHERE l.material = ? AND l.lot = ?",
-                                        kLotStatus));
-  q.bind(1, material);
-  q.bind(2, number);
-  if (!q.executeStep()) return std::nullopt;
-  return LotRow{q.getColumn(0).getInt64(),
+  // Formatted once: this lookup runs for every row of an import.
+  static const std::string sql = fmt::format("SELECT l.id, l.production, l.expiry, {} FROM lots l "
+                                             "WHERE l.material = ? AND l.lot = ?",
+                                             kLotStatus);
+  auto q = cached(sql);
+  q->bind(1, material);
+  q->bind(2, number);
+  if (!q->executeStep()) return std::nullopt;
+  return LotRow{q->getColumn(0).getInt64(),
                 Lot{.material = MaterialCode(material),
                     .number = LotNumber(number),
-                    .production = nullable_date(q.getColumn(1)),
-                    .expiry = nullable_date(q.getColumn(2)),
-                    .status = parse_lot_status(q.getColumn(3).getString())}};
+                    .production = nullable_date(q->getColumn(1)),
+                    .expiry = nullable_date(q->getColumn(2)),
+                    .status = parse_lot_status(q->getColumn(3).getString())}};
 }
 
 std::vector<Lot> SqliteStore::lots(const std::optional<std::string>& material) const {
@@ -109,14 +112,14 @@ std::vector<Lot> SqliteStore::lots(const std::optional<std::string>& material) c
 }
 
 std::int64_t SqliteStore::insert_lot(const Lot& lot, const std::string& now) {
-  SQLite::Statement q(*db_, "INSERT INTO lots (material, lot, production, expiry, created_at) "
+  auto q = cached("INSERT INTO lots (material, lot, production, expiry, created_at) "
                             "VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, lot.material.str());
-  q.bind(2, lot.number.str());
-  bind_optional(q, 3, text_of(lot.production));
-  bind_optional(q, 4, text_of(lot.expiry));
-  q.bind(5, now);
-  q.exec();
+  q->bind(1, lot.material.str());
+  q->bind(2, lot.number.str());
+  bind_optional(*q, 3, text_of(lot.production));
+  bind_optional(*q, 4, text_of(lot.expiry));
+  q->bind(5, now);
+  q->exec();
   return db_->getLastInsertRowid();
 }
 
@@ -158,114 +161,123 @@ std::vector<SqliteStore::LotBalance> SqliteStore::depot_lots(const std::string& 
 }
 
 Quantity SqliteStore::balance(const std::string& depot, std::int64_t lot_id) const {
-  SQLite::Statement q(*db_, "SELECT quantity FROM balances WHERE depot = ? AND lot_id = ?");
-  q.bind(1, depot);
-  q.bind(2, lot_id);
-  if (!q.executeStep()) return Quantity();
-  return Quantity::from_thousandths(q.getColumn(0).getInt64());
+  auto q = cached("SELECT quantity FROM balances WHERE depot = ? AND lot_id = ?");
+  q->bind(1, depot);
+  q->bind(2, lot_id);
+  if (!q->executeStep()) return Quantity();
+  return Quantity::from_thousandths(q->getColumn(0).getInt64());
 }
 
 void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity) {
-  SQLite::Statement q(*db_, "INSERT INTO balances (depot, lot_id, quantity) VALUES (?, ?, ?) "
+  auto q = cached("INSERT INTO balances (depot, lot_id, quantity) VALUES (?, ?, ?) "
                             "ON CONFLICT (depot, lot_id) DO UPDATE SET quantity = excluded.quantity");
-  q.bind(1, depot);
-  q.bind(2, lot_id);
-  q.bind(3, quantity.thousandths());
-  q.exec();
+  q->bind(1, depot);
+  q->bind(2, lot_id);
+  q->bind(3, quantity.thousandths());
+  q->exec();
 }
 
 Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lot_id,
                                        const std::string& day) const {
+  // Entries are mostly made in date order: with nothing dated after `day`, the lowest balance
+  // from `day` on is the balance now (one index seek instead of the window query below).
+  {
+    auto later = cached("SELECT 1 FROM movements WHERE depot = ? AND lot_id = ? AND date > ? "
+                        "LIMIT 1");
+    later->bind(1, depot);
+    later->bind(2, lot_id);
+    later->bind(3, day);
+    if (!later->executeStep()) return balance(depot, lot_id);
+  }
   // Running balance at the end of each day with movements; the balance at the end of `day`
   // is the running sum of the last such day on or before it.
-  SQLite::Statement q(*db_,
-                      "WITH daily AS (SELECT date, SUM(quantity) AS q FROM movements "
-                      "WHERE depot = ?1 AND lot_id = ?2 GROUP BY date), "
-                      "running AS (SELECT date, SUM(q) OVER (ORDER BY date) AS r FROM daily) "
-                      "SELECT MIN(r) FROM (SELECT COALESCE((SELECT r FROM running WHERE date <= ?3 "
-                      "ORDER BY date DESC LIMIT 1), 0) AS r UNION ALL "
-                      "SELECT r FROM running WHERE date > ?3)");
-  q.bind(1, depot);
-  q.bind(2, lot_id);
-  q.bind(3, day);
-  if (!q.executeStep() || q.getColumn(0).isNull()) return Quantity();
-  return Quantity::from_thousandths(q.getColumn(0).getInt64());
+  auto q = cached("WITH daily AS (SELECT date, SUM(quantity) AS q FROM movements "
+                  "WHERE depot = ?1 AND lot_id = ?2 GROUP BY date), "
+                  "running AS (SELECT date, SUM(q) OVER (ORDER BY date) AS r FROM daily) "
+                  "SELECT MIN(r) FROM (SELECT COALESCE((SELECT r FROM running WHERE date <= ?3 "
+                  "ORDER BY date DESC LIMIT 1), 0) AS r UNION ALL "
+                  "SELECT r FROM running WHERE date > ?3)");
+  q->bind(1, depot);
+  q->bind(2, lot_id);
+  q->bind(3, day);
+  if (!q->executeStep() || q->getColumn(0).isNull()) return Quantity();
+  return Quantity::from_thousandths(q->getColumn(0).getInt64());
 }
 
 // ---- operations and movements -------------------------------------------------------------
 
 std::optional<SqliteStore::OperationRow>
 SqliteStore::operation_by_key(const std::string& key) const {
-  SQLite::Statement q(*db_, "SELECT id, kind, request_digest FROM operations "
+  auto q = cached("SELECT id, kind, request_digest FROM operations "
                             "WHERE idempotency_key = ?");
-  q.bind(1, key);
-  if (!q.executeStep()) return std::nullopt;
-  return OperationRow{q.getColumn(0).getInt64(), q.getColumn(1).getString(),
-                      q.getColumn(2).getString()};
+  q->bind(1, key);
+  if (!q->executeStep()) return std::nullopt;
+  return OperationRow{q->getColumn(0).getInt64(), q->getColumn(1).getString(),
+                      q->getColumn(2).getString()};
 }
 
 std::int64_t SqliteStore::insert_operation(const std::string& kind, const std::string& key,
                                            const std::string& digest, const std::string& now) {
-  SQLite::Statement q(*db_, "INSERT INTO operations (kind, idempotency_key, request_digest, "
+  auto q = cached("INSERT INTO operations (kind, idempotency_key, request_digest, "
                             "recorded_at) VALUES (?, ?, ?, ?)");
-  q.bind(1, kind);
-  if (key.empty()) q.bind(2);
-  else q.bind(2, key);
-  q.bind(3, digest);
-  q.bind(4, now);
-  q.exec();
+  q->bind(1, kind);
+  if (key.empty()) q->bind(2);
+  else q->bind(2, key);
+  q->bind(3, digest);
+  q->bind(4, now);
+  q->exec();
   return db_->getLastInsertRowid();
 }
 
 std::string SqliteStore::head_hash() const {
-  SQLite::Statement q(*db_, "SELECT hash FROM movements ORDER BY id DESC LIMIT 1");
-  if (!q.executeStep()) return std::string(detail::kGenesisHash);
-  return q.getColumn(0).getString();
+  auto q = cached("SELECT hash FROM movements ORDER BY id DESC LIMIT 1");
+  if (!q->executeStep()) return std::string(detail::kGenesisHash);
+  return q->getColumn(0).getString();
 }
 
 std::int64_t SqliteStore::movement_sequence() const {
-  SQLite::Statement q(*db_, "SELECT seq FROM sqlite_sequence WHERE name = 'movements'");
-  if (!q.executeStep()) return 0;
-  return q.getColumn(0).getInt64();
+  auto q = cached("SELECT seq FROM sqlite_sequence WHERE name = 'movements'");
+  if (!q->executeStep()) return 0;
+  return q->getColumn(0).getInt64();
 }
 
 std::int64_t SqliteStore::next_movement_id() const { return movement_sequence() + 1; }
 
 void SqliteStore::insert_movement(const Movement& m, std::int64_t lot_id,
                                   const std::string& prev_hash) {
-  SQLite::Statement q(*db_,
+  auto q = cached(
                       "INSERT INTO movements (id, operation, date, recorded_at, kind, depot, "
                       "lot_id, quantity, actor, counterparty, incident, document, reason, note, "
                       "approver, unusable_reason, reverses, prev_hash, hash) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, m.id);
-  q.bind(2, m.operation);
-  q.bind(3, m.date.to_string());
-  q.bind(4, m.recorded_at);
-  q.bind(5, std::string(to_string(m.kind)));
-  q.bind(6, m.depot.str());
-  q.bind(7, lot_id);
-  q.bind(8, m.quantity.thousandths());
-  q.bind(9, m.actor.str());
-  q.bind(10, m.counterparty);
-  bind_optional(q, 11, m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt);
-  q.bind(12, m.document);
-  q.bind(13, m.reason);
-  q.bind(14, m.note);
-  bind_optional(q, 15, m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt);
-  q.bind(16, m.unusable_reason);
-  if (m.reverses) q.bind(17, *m.reverses);
-  else q.bind(17);
-  q.bind(18, prev_hash);
-  q.bind(19, m.hash);
-  q.exec();
+  q->bind(1, m.id);
+  q->bind(2, m.operation);
+  q->bind(3, m.date.to_string());
+  q->bind(4, m.recorded_at);
+  q->bind(5, std::string(to_string(m.kind)));
+  q->bind(6, m.depot.str());
+  q->bind(7, lot_id);
+  q->bind(8, m.quantity.thousandths());
+  q->bind(9, m.actor.str());
+  q->bind(10, m.counterparty);
+  bind_optional(*q, 11, m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt);
+  q->bind(12, m.document);
+  q->bind(13, m.reason);
+  q->bind(14, m.note);
+  bind_optional(*q, 15, m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt);
+  q->bind(16, m.unusable_reason);
+  if (m.reverses) q->bind(17, *m.reverses);
+  else q->bind(17);
+  q->bind(18, prev_hash);
+  q->bind(19, m.hash);
+  q->exec();
 }
 
 std::optional<Movement> SqliteStore::movement(std::int64_t id) const {
-  SQLite::Statement q(*db_, kMovementSelect + " WHERE m.id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
-  return read_movement(q);
+  auto q = cached(kMovementSelect + " WHERE m.id = ?");
+  q->bind(1, id);
+  if (!q->executeStep()) return std::nullopt;
+  return read_movement(*q);
 }
 
 std::vector<Movement> SqliteStore::operation_movements(std::int64_t operation) const {
@@ -277,9 +289,9 @@ std::vector<Movement> SqliteStore::operation_movements(std::int64_t operation) c
 }
 
 bool SqliteStore::reversed(std::int64_t movement_id) const {
-  SQLite::Statement q(*db_, "SELECT 1 FROM movements WHERE reverses = ?");
-  q.bind(1, movement_id);
-  return q.executeStep();
+  auto q = cached("SELECT 1 FROM movements WHERE reverses = ?");
+  q->bind(1, movement_id);
+  return q->executeStep();
 }
 
 namespace {

@@ -34,6 +34,9 @@ struct MovementRecord; // stockpile/ledger.hpp
 
 namespace stockpile::store {
 
+class StatementCache; // lib/store/statement_cache.hpp
+class Reused;
+
 enum class OpenMode { CreateOrOpen, OpenExisting };
 
 struct StoreOptions {
@@ -229,9 +232,14 @@ public:
 
 private:
   void migrate();
+  // A prepared statement kept for the store's life (statement_cache.hpp): for the one-row
+  // lookups and inserts an import or a posting runs once per row.
+  [[nodiscard]] Reused cached(const std::string& sql) const;
 
   std::filesystem::path path_;
   std::unique_ptr<SQLite::Database> db_;
+  // After db_: the statements are finalized before the connection closes.
+  mutable std::unique_ptr<StatementCache> statements_;
 };
 
 // Turns an SQLite failure into the library's StorageError naming the file; rethrows anything
