@@ -286,7 +286,8 @@ TEST_CASE("verify: tampering with the file is named by verify") {
                       "DELETE FROM sqlite_sequence WHERE name = 'movements';"
                       "INSERT INTO sqlite_sequence (name, seq) VALUES ('movements', 4);"
                       "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
-                      "BEGIN SELECT RAISE(ABORT, 'movements are append-only'); END;") == 0);
+                      "BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a "
+                      "reversal instead'); END;") == 0);
     auto l = Ledger::open(c.file, utc());
     // Without a head written down, the chain itself looks whole; the balances do not add up.
     CHECK_THROWS_AS((void)l.verify(), IntegrityError);

@@ -2,8 +2,11 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <map>
+#include <mutex>
 #include <sqlite3.h>
 
+#include "store/statement_cache.hpp"
 #include "stockpile/error.hpp"
 #include "store/schema.hpp"
 
@@ -74,6 +77,93 @@ Depot read_depot(SQLite::Statement& q) {
                .address = q.getColumn(3).getString()};
 }
 
+// One object of a ledger's schema as sqlite_schema lists it (the SQL with its runs of
+// whitespace made one space).
+struct SchemaObject {
+  std::string type, table, sql;
+  bool operator==(const SchemaObject&) const = default;
+};
+
+std::string squeezed(const std::string& sql) {
+  std::string out;
+  for (const char c : sql) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out += space ? ' ' : c;
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+std::map<std::string, SchemaObject> schema_objects(SQLite::Database& db) {
+  std::map<std::string, SchemaObject> out;
+  SQLite::Statement q(db, "SELECT type, name, tbl_name, sql FROM sqlite_schema");
+  while (q.executeStep()) {
+    out[q.getColumn(1).getString()] =
+        SchemaObject{q.getColumn(0).getString(), q.getColumn(2).getString(),
+                     squeezed(q.getColumn(3).getString())};
+  }
+  return out;
+}
+
+// What a ledger at `version` holds: the migrations up to it, run on an in-memory database by
+// this same SQLite (so the SQL text is stored exactly as in a real ledger). Built once per
+// version and process.
+const std::map<std::string, SchemaObject>& expected_schema(int version) {
+  static std::mutex mutex;
+  static std::map<int, std::map<std::string, SchemaObject>> cache;
+  const std::lock_guard lock(mutex);
+  auto it = cache.find(version);
+  if (it == cache.end()) {
+    SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const auto& m : migrations()) {
+      if (m.version <= version) mem.exec(std::string(m.sql));
+    }
+    it = cache.emplace(version, schema_objects(mem)).first;
+  }
+  return it->second;
+}
+
+// A ledger file from someone else may carry triggers or views of its own, or stockpile's own
+// objects redefined: SQL that would run inside stockpile's writes (defensive mode and
+// trusted_schema = off already keep it from calling functions with side effects, and SQL in a
+// trigger cannot reach another file). Anything stockpile's schema does not have is refused
+// before a single statement runs, naming the object. Missing objects are left to the queries
+// that need them and to verify, which names a removed append-only trigger.
+void refuse_foreign_schema(SQLite::Database& db, const std::filesystem::path& file) {
+  // The version and the objects come from one snapshot: another process migrating the file at
+  // this moment (`init` still creating it, a newer stockpile) must not make it look foreign.
+  SQLite::Transaction snapshot(db, SQLite::TransactionBehavior::DEFERRED);
+  const int version = db.execAndGet("PRAGMA user_version").getInt();
+  if (version > migrations().back().version) return; // migrate() names a newer schema
+  const auto& expected = expected_schema(version);
+  // The type as a word; anything else (a file edited with writable_schema) quoted, one line.
+  const auto kind = [](const std::string& type) {
+    return type == "table" || type == "index" || type == "view" || type == "trigger"
+               ? type
+               : quote(type);
+  };
+  for (const auto& [name, object] : schema_objects(db)) {
+    // ANALYZE's statistics (sqlite3 shell, PRAGMA optimize) only steer the query planner.
+    if (object.type == "table" && name.rfind("sqlite_stat", 0) == 0) continue;
+    const auto it = expected.find(name);
+    if (it == expected.end()) {
+      throw IntegrityError(fmt::format(
+          "ledger {}: {} {} is not part of stockpile's schema (added outside stockpile); "
+          "stockpile will not run a file's own SQL: check where the file came from, then drop "
+          "it with the sqlite3 shell",
+          file.string(), kind(object.type), quote(name)));
+    }
+    if (it->second != object) {
+      throw IntegrityError(fmt::format(
+          "ledger {}: {} {} differs from stockpile's schema (changed outside stockpile); "
+          "restore the file from a copy and investigate",
+          file.string(), kind(object.type), quote(name)));
+    }
+  }
+  snapshot.commit();
+}
+
 } // namespace
 
 [[noreturn]] void rethrow_as_storage_error(const std::filesystem::path& file) {
@@ -124,10 +214,15 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
           "ledger {}: empty file, not a stockpile ledger; create it with `stockpile init`",
           file.string()));
     }
+    refuse_foreign_schema(*db_, file);
     db_->exec("PRAGMA journal_mode = WAL");
     db_->exec(options.synchronous_full ? "PRAGMA synchronous = FULL"
                                        : "PRAGMA synchronous = NORMAL");
     db_->exec("PRAGMA foreign_keys = ON");
+    // A large import is one transaction: with SQLite's default 2 MiB page cache its dirty
+    // pages spill to the WAL before the commit. 16 MiB (grown only as used) keeps a
+    // 100,000-row import in memory and still bounds what any command holds.
+    db_->exec("PRAGMA cache_size = -16384");
     migrate();
   } catch (const Error&) {
     throw;
@@ -137,6 +232,11 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
 }
 
 SqliteStore::~SqliteStore() = default;
+
+Reused SqliteStore::cached(const std::string& sql) const {
+  if (!statements_) statements_ = std::make_unique<StatementCache>(*db_);
+  return statements_->get(sql);
+}
 
 void SqliteStore::migrate() {
   const int current = schema_version();
@@ -190,17 +290,18 @@ void SqliteStore::read(const std::function<void()>& fn) const {
 // ---- materials --------------------------------------------------------------------------
 
 bool SqliteStore::material_exists(const std::string& code) const {
-  SQLite::Statement q(*db_, "SELECT 1 FROM materials WHERE code = ?");
-  q.bind(1, code);
-  return q.executeStep();
+  auto q = cached("SELECT 1 FROM materials WHERE code = ?");
+  q->bind(1, code);
+  return q->executeStep();
 }
 
 std::optional<Material> SqliteStore::material(const std::string& code) const {
-  SQLite::Statement q(*db_, fmt::format("SELECT {} FROM material_current WHERE code = ?",
-                                        kMaterialColumns));
-  q.bind(1, code);
-  if (!q.executeStep()) return std::nullopt;
-  return read_material(q);
+  static const std::string sql =
+      fmt::format("SELECT {} FROM material_current WHERE code = ?", kMaterialColumns);
+  auto q = cached(sql);
+  q->bind(1, code);
+  if (!q->executeStep()) return std::nullopt;
+  return read_material(*q);
 }
 
 std::vector<Material> SqliteStore::materials() const {
@@ -286,10 +387,10 @@ void SqliteStore::insert_organisation(const Organisation& org, const std::string
 // ---- depots -------------------------------------------------------------------------------
 
 std::optional<Depot> SqliteStore::depot(const std::string& code) const {
-  SQLite::Statement q(*db_, "SELECT code, name, org, address FROM depots WHERE code = ?");
-  q.bind(1, code);
-  if (!q.executeStep()) return std::nullopt;
-  return read_depot(q);
+  auto q = cached("SELECT code, name, org, address FROM depots WHERE code = ?");
+  q->bind(1, code);
+  if (!q->executeStep()) return std::nullopt;
+  return read_depot(*q);
 }
 
 std::vector<Depot> SqliteStore::depots() const {
@@ -313,13 +414,20 @@ void SqliteStore::insert_depot(const Depot& depot, const std::string& now) {
 // ---- custodians ---------------------------------------------------------------------------
 
 namespace {
+constexpr const char* kCustodianDepots =
+    "SELECT depot FROM custodian_depots WHERE custodian = ? ORDER BY depot";
+
+Custodian read_custodian_row(SQLite::Statement& q) {
+  return Custodian{.id = CustodianId(q.getColumn(0).getString()),
+                   .name = q.getColumn(1).getString(),
+                   .phone = q.getColumn(2).getString(),
+                   .roles = parse_roles(q.getColumn(3).getString()),
+                   .depots = {}};
+}
+
 Custodian read_custodian(SQLite::Database& db, SQLite::Statement& q) {
-  Custodian c{.id = CustodianId(q.getColumn(0).getString()),
-              .name = q.getColumn(1).getString(),
-              .phone = q.getColumn(2).getString(),
-              .roles = parse_roles(q.getColumn(3).getString()),
-              .depots = {}};
-  SQLite::Statement d(db, "SELECT depot FROM custodian_depots WHERE custodian = ? ORDER BY depot");
+  Custodian c = read_custodian_row(q);
+  SQLite::Statement d(db, kCustodianDepots);
   d.bind(1, c.id.str());
   while (d.executeStep()) c.depots.emplace_back(d.getColumn(0).getString());
   return c;
@@ -327,10 +435,17 @@ Custodian read_custodian(SQLite::Database& db, SQLite::Statement& q) {
 } // namespace
 
 std::optional<Custodian> SqliteStore::custodian(const std::string& id) const {
-  SQLite::Statement q(*db_, "SELECT id, name, phone, roles FROM custodians WHERE id = ?");
-  q.bind(1, id);
-  if (!q.executeStep()) return std::nullopt;
-  return read_custodian(*db_, q);
+  std::optional<Custodian> c;
+  {
+    auto q = cached("SELECT id, name, phone, roles FROM custodians WHERE id = ?");
+    q->bind(1, id);
+    if (!q->executeStep()) return std::nullopt;
+    c = read_custodian_row(*q);
+  }
+  auto d = cached(kCustodianDepots);
+  d->bind(1, c->id.str());
+  while (d->executeStep()) c->depots.emplace_back(d->getColumn(0).getString());
+  return c;
 }
 
 std::vector<Custodian> SqliteStore::custodians() const {
@@ -354,10 +469,10 @@ void SqliteStore::insert_custodian(const Custodian& c, const std::string& now) {
 }
 
 bool SqliteStore::assigned(const std::string& custodian, const std::string& depot) const {
-  SQLite::Statement q(*db_, "SELECT 1 FROM custodian_depots WHERE custodian = ? AND depot = ?");
-  q.bind(1, custodian);
-  q.bind(2, depot);
-  return q.executeStep();
+  auto q = cached("SELECT 1 FROM custodian_depots WHERE custodian = ? AND depot = ?");
+  q->bind(1, custodian);
+  q->bind(2, depot);
+  return q->executeStep();
 }
 
 void SqliteStore::insert_assignment(const std::string& custodian, const std::string& depot,
