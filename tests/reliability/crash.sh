@@ -250,7 +250,18 @@ for ((r = 1; r <= runs; r++)); do
   done
 
   # ---- after the kill ----
-  ic=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1)
+  # SIGKILL is delivered asynchronously and the commands are not all children of this shell:
+  # each releases its file locks only as it exits. Wait until every one is gone (or a zombie)
+  # before looking, or the check below meets a lock a dying process still holds (seen under
+  # ASan on a loaded machine: "database is locked").
+  for c in $children; do
+    for _ in {1..400}; do
+      [ -e "/proc/$c" ] || break
+      [ "$(cut -d' ' -f3 "/proc/$c/stat" 2>/dev/null)" = Z ] && break
+      sleep 0.025
+    done
+  done
+  ic=$(sqlite3 -cmd ".timeout 10000" "$db" "PRAGMA integrity_check" 2>&1)
   if [ "$ic" != ok ]; then
     integrity_failures=$((integrity_failures + 1)); fail "integrity_check: $ic"
   fi
