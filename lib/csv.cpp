@@ -362,10 +362,14 @@ CsvTable read_csv_table(std::string_view text, std::span<const std::string_view>
     }
   }
 
-  // Bad bytes in a row: name the column and show the value (escaped by quote()).
+  // Bad bytes in a row: name the column and show the value (escaped by quote()). A column this
+  // import does not know is named quoted, as the header gave it: its name may hold a line break.
   for (CsvError& e : table.errors) {
     if (e.field && e.line > header_line && *e.field < table.header.size()) {
-      e.message = fmt::format("{} {}: {}", table.header[*e.field], stockpile::quote(e.value),
+      const std::string& name = table.header[*e.field];
+      const std::string column =
+          is_known(name) ? name : fmt::format("column {}", stockpile::quote(name));
+      e.message = fmt::format("{} {}: {}", column, stockpile::quote(e.value),
                               e.message == "NUL byte" ? "contains a NUL byte"
                                                       : "is not valid UTF-8");
     }

@@ -205,6 +205,17 @@ TEST_CASE("csv: a NUL byte or invalid UTF-8 in a row names the column and shows 
   CHECK(errors_of(parse_csv("a,caf\xe9\n").errors) == "1: invalid UTF-8\n");
 }
 
+TEST_CASE("csv: a bad byte under an unknown column quotes the column's name, line breaks and all") {
+  // Found by fuzz_catalog: the header's own text named the column unescaped, so one error
+  // took two lines at the terminal.
+  const auto table = stockpile::read_csv_table("code,name,qty,\"no\nte\"\n"
+                                               "M001,棉衣,1,caf\xe9\n",
+                                               kRequired, kOptional);
+  CHECK(errors_of(table.errors) ==
+        "1: unknown column \"no\\nte\"; expected one of: code, name, qty, note\n"
+        "3: column \"no\\nte\" \"caf\\xe9\": is not valid UTF-8\n"); // the header took 2 lines
+}
+
 TEST_CASE("csv: table header errors name the column") {
   SUBCASE("missing required column") {
     const auto table = stockpile::read_csv_table("code,qty\nM001,1\n", kRequired, kOptional);
