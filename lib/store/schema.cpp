@@ -1,6 +1,7 @@
 #include "store/schema.hpp"
 
 #include <array>
+#include <utility>
 
 namespace stockpile::store {
 
@@ -413,6 +414,23 @@ constexpr std::array<std::string_view, 30> kAppendOnlyTriggers{
 } // namespace
 
 std::span<const Migration> migrations() noexcept { return kMigrations; }
+
+std::optional<std::string_view> pinned_schema_digest(int version) noexcept {
+  // Version → expected_schema_digest(version). A new migration adds its line here; the test
+  // in tests/schema_digest_test.cpp fails until it does and prints the value to add.
+  static constexpr std::array<std::pair<int, std::string_view>, 6> kDigests{{
+      {1, "83303413af80ac77979011cc4a5ffdb3212c680c4eca611aadf0297f9723ea37"},
+      {2, "14dcb13b06de6a8ea7f38d6d4b6290bfd5537a9b7c7f1298e2f8d2fea0f3afcc"},
+      {3, "525ae34febd36c2b24795861aa66a91b2b7da0cf5a7f24f131a2365ba07e0bf6"},
+      {4, "921a4b6853763faa4737cfdeafc4cb7499b5b4ee44f564d35555faee78f41f46"},
+      {5, "61349400fb377df474fcfb9ae78da324a069160af614d1c437b339cf0ed2d702"},
+      {6, "10c3d30c7296b52116238f2577afe63182e961e32b2ec2eb0a5bcbee4f8e9aa5"},
+  }};
+  for (const auto& [v, digest] : kDigests) {
+    if (v == version) return digest;
+  }
+  return std::nullopt;
+}
 
 std::span<const std::string_view> append_only_triggers() noexcept { return kAppendOnlyTriggers; }
 
