@@ -150,11 +150,16 @@ std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
 
 ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
   const Date as_of = options.as_of.value_or(ledger.today());
-  const auto stock = ledger.stock(StockQuery{.depot = options.depot,
-                                             .material = options.material,
-                                             .org = options.org,
-                                             .as_of = as_of,
-                                             .include_zero = false});
+  // The window goes to the query, so that lots expiring later are never read (classify_expiry
+  // applies it again, for callers that pass it stock of their own).
+  const auto stock = ledger.stock(
+      StockQuery{.depot = options.depot,
+                 .material = options.material,
+                 .org = options.org,
+                 .as_of = as_of,
+                 .include_zero = false,
+                 .expiring_by = options.within ? std::optional<Date>(options.within->add_to(as_of))
+                                               : std::nullopt});
   return {as_of, classify_expiry(stock, ledger.materials(), as_of, options)};
 }
 

@@ -31,6 +31,8 @@ struct StockQuery {
   std::optional<OrgCode> org; // the organisation and every organisation below it
   std::optional<Date> as_of;  // the balance at the end of that day; none: now
   bool include_zero = false;  // lots that were emptied
+  // Only lots that expire on or before this day (the expiry report's window); none: all lots.
+  std::optional<Date> expiring_by;
 };
 
 enum class StockGrouping { Depot, Material, Lot, Tier };

@@ -345,21 +345,30 @@ std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
 std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
                                           const std::vector<std::string>& orgs) const {
   // The balance per depot and lot: the balances table for now, the movements up to the end
-  // of a day for --as-of (the same numbers, as verify proves).
+  // of a day for --as-of (the same numbers, as verify proves). A day with nothing dated after
+  // it (one seek on movements_date) is "now" too: the reports ask for today, and summing every
+  // movement for them made them grow with the history.
+  bool from_balances = !f.as_of;
+  if (f.as_of) {
+    auto later = cached("SELECT EXISTS (SELECT 1 FROM movements WHERE date > ?)");
+    later->bind(1, f.as_of->to_string());
+    from_balances = later->executeStep() && later->getColumn(0).getInt() == 0;
+  }
   const std::string balances =
-      f.as_of ? "SELECT depot, lot_id, SUM(quantity) AS quantity FROM movements "
-                "WHERE date <= ?1 GROUP BY depot, lot_id"
-              : "SELECT depot, lot_id, quantity FROM balances WHERE ?1 IS NULL OR 1";
+      from_balances ? "SELECT depot, lot_id, quantity FROM balances WHERE ?1 IS NULL OR 1"
+                    : "SELECT depot, lot_id, SUM(quantity) AS quantity FROM movements "
+                      "WHERE date <= ?1 GROUP BY depot, lot_id";
   std::string sql = fmt::format(
       "WITH bal AS ({}) "
       "SELECT b.depot, o.level, l.material, mc.name, mc.unit, l.lot, l.production, l.expiry, {}, "
       "b.quantity FROM bal b JOIN lots l ON l.id = b.lot_id JOIN depots d ON d.code = b.depot "
       "JOIN organisations o ON o.code = d.org JOIN material_current mc ON mc.code = l.material "
-      "WHERE (?2 IS NULL OR b.depot = ?2) AND (?3 IS NULL OR l.material = ?3) {}",
+      "WHERE (?2 IS NULL OR b.depot = ?2) AND (?3 IS NULL OR l.material = ?3) "
+      "AND (?4 IS NULL OR l.expiry <= ?4) {}",
       balances, kLotStatus, f.include_zero ? "" : "AND b.quantity <> 0");
   if (f.org) {
     sql += " AND d.org IN (";
-    for (std::size_t i = 0; i < orgs.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 4);
+    for (std::size_t i = 0; i < orgs.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 5);
     sql += ")";
   }
   sql += " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot";
@@ -367,8 +376,11 @@ std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
   bind_optional(q, 1, f.as_of ? std::optional<std::string>(f.as_of->to_string()) : std::nullopt);
   bind_optional(q, 2, f.depot ? std::optional<std::string>(f.depot->str()) : std::nullopt);
   bind_optional(q, 3, f.material ? std::optional<std::string>(f.material->str()) : std::nullopt);
+  // A lot without an expiry (NULL) never passes l.expiry <= ?4.
+  bind_optional(q, 4,
+                f.expiring_by ? std::optional<std::string>(f.expiring_by->to_string()) : std::nullopt);
   if (f.org) {
-    for (std::size_t i = 0; i < orgs.size(); ++i) q.bind(static_cast<int>(i + 4), orgs[i]);
+    for (std::size_t i = 0; i < orgs.size(); ++i) q.bind(static_cast<int>(i + 5), orgs[i]);
   }
   std::vector<StockLine> out;
   while (q.executeStep()) {
