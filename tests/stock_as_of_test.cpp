@@ -23,18 +23,23 @@ std::string lines_of(const std::vector<StockLine>& stock) {
   return out;
 }
 
+// One depot LN-01 with keeper wang.li and one material.
+void add_depot_and_material(Ledger& l, const char* code, const char* name, const char* unit) {
+  l.add_organisation({OrgCode("LZ"), "柳州市", OrgLevel::City, std::nullopt});
+  l.add_depot({DepotCode("LN-01"), "柳南区仓库", OrgCode("LZ"), ""});
+  l.add_custodian({CustodianId("wang.li"), "王丽", "", parse_roles("keeper"), {DepotCode("LN-01")}});
+  Material m{MaterialCode(code)};
+  m.name = name;
+  m.unit = unit;
+  l.add_material(m);
+}
+
 } // namespace
 
 TEST_CASE("stock as of a day: later movements are left out, and today is the current stock") {
   stockpile::testing::TempLedger t;
   auto& l = t.ledger;
-  l.add_organisation({OrgCode("LZ"), "柳州市", OrgLevel::City, std::nullopt});
-  l.add_depot({DepotCode("LN-01"), "柳南区仓库", OrgCode("LZ"), ""});
-  l.add_custodian({CustodianId("wang.li"), "王丽", "", parse_roles("keeper"), {DepotCode("LN-01")}});
-  Material tent{MaterialCode("TENT")};
-  tent.name = "帐篷";
-  tent.unit = "顶";
-  l.add_material(tent);
+  add_depot_and_material(l, "TENT", "帐篷", "顶");
   const auto receive = [&](const char* lot, const char* qty, const char* day) {
     (void)l.receive({.depot = DepotCode("LN-01"), .material = MaterialCode("TENT"),
                      .lot = LotNumber(lot), .quantity = Quantity::parse(qty),
@@ -71,13 +76,7 @@ TEST_CASE("stock as of a day: later movements are left out, and today is the cur
 TEST_CASE("stock expiring by a day: lots without an expiry or expiring later are left out") {
   stockpile::testing::TempLedger t;
   auto& l = t.ledger;
-  l.add_organisation({OrgCode("LZ"), "柳州市", OrgLevel::City, std::nullopt});
-  l.add_depot({DepotCode("LN-01"), "柳南区仓库", OrgCode("LZ"), ""});
-  l.add_custodian({CustodianId("wang.li"), "王丽", "", parse_roles("keeper"), {DepotCode("LN-01")}});
-  Material water{MaterialCode("WATER")};
-  water.name = "瓶装水";
-  water.unit = "箱";
-  l.add_material(water);
+  add_depot_and_material(l, "WATER", "瓶装水", "箱");
   const auto receive = [&](const char* lot, std::optional<const char*> expiry) {
     (void)l.receive({.depot = DepotCode("LN-01"), .material = MaterialCode("WATER"),
                      .lot = LotNumber(lot), .quantity = Quantity::parse("3"),
