@@ -354,34 +354,41 @@ std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
     later->bind(1, f.as_of->to_string());
     from_balances = later->executeStep() && later->getColumn(0).getInt() == 0;
   }
-  const std::string balances =
-      from_balances ? "SELECT depot, lot_id, quantity FROM balances WHERE ?1 IS NULL OR 1"
-                    : "SELECT depot, lot_id, SUM(quantity) AS quantity FROM movements "
-                      "WHERE date <= ?1 GROUP BY depot, lot_id";
-  std::string sql = fmt::format(
+  // Only the filters given go into the SQL: "?N IS NULL OR col = ?N" keeps SQLite from using
+  // the (depot, lot) key, and one depot's stock then scanned every balance in the ledger.
+  std::vector<std::string> args;
+  const auto param = [&](std::string value) {
+    args.push_back(std::move(value));
+    return fmt::format("?{}", args.size());
+  };
+  std::string balances;
+  if (from_balances) {
+    balances = "SELECT depot, lot_id, quantity FROM balances";
+    if (f.depot) balances += " WHERE depot = " + param(f.depot->str());
+  } else {
+    balances = "SELECT depot, lot_id, SUM(quantity) AS quantity FROM movements WHERE date <= " +
+               param(f.as_of->to_string());
+    if (f.depot) balances += " AND depot = " + param(f.depot->str());
+    balances += " GROUP BY depot, lot_id";
+  }
+  std::string where = f.include_zero ? "1" : "b.quantity <> 0";
+  if (f.material) where += " AND l.material = " + param(f.material->str());
+  // A lot without an expiry (NULL) never passes l.expiry <= ?.
+  if (f.expiring_by) where += " AND l.expiry <= " + param(f.expiring_by->to_string());
+  if (f.org) {
+    where += " AND d.org IN (";
+    for (std::size_t i = 0; i < orgs.size(); ++i) where += (i ? ", " : "") + param(orgs[i]);
+    where += ")";
+  }
+  const std::string sql = fmt::format(
       "WITH bal AS ({}) "
       "SELECT b.depot, o.level, l.material, mc.name, mc.unit, l.lot, l.production, l.expiry, {}, "
       "b.quantity FROM bal b JOIN lots l ON l.id = b.lot_id JOIN depots d ON d.code = b.depot "
       "JOIN organisations o ON o.code = d.org JOIN material_current mc ON mc.code = l.material "
-      "WHERE (?2 IS NULL OR b.depot = ?2) AND (?3 IS NULL OR l.material = ?3) "
-      "AND (?4 IS NULL OR l.expiry <= ?4) {}",
-      balances, kLotStatus, f.include_zero ? "" : "AND b.quantity <> 0");
-  if (f.org) {
-    sql += " AND d.org IN (";
-    for (std::size_t i = 0; i < orgs.size(); ++i) sql += fmt::format("{}?{}", i ? ", " : "", i + 5);
-    sql += ")";
-  }
-  sql += " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot";
+      "WHERE {} ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot",
+      balances, kLotStatus, where);
   SQLite::Statement q(*db_, sql);
-  bind_optional(q, 1, f.as_of ? std::optional<std::string>(f.as_of->to_string()) : std::nullopt);
-  bind_optional(q, 2, f.depot ? std::optional<std::string>(f.depot->str()) : std::nullopt);
-  bind_optional(q, 3, f.material ? std::optional<std::string>(f.material->str()) : std::nullopt);
-  // A lot without an expiry (NULL) never passes l.expiry <= ?4.
-  bind_optional(q, 4,
-                f.expiring_by ? std::optional<std::string>(f.expiring_by->to_string()) : std::nullopt);
-  if (f.org) {
-    for (std::size_t i = 0; i < orgs.size(); ++i) q.bind(static_cast<int>(i + 5), orgs[i]);
-  }
+  for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
   std::vector<StockLine> out;
   while (q.executeStep()) {
     out.push_back(StockLine{
