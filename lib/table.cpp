@@ -222,8 +222,9 @@ template <std::size_t N>
   return for_terminal(column.title.empty() ? column.name : column.title);
 }
 
-void append_padded(std::string& out, std::string_view text, std::size_t width, bool right) {
-  const std::size_t fill = width - std::min(width, display_width(text));
+void append_padded(std::string& out, std::string_view text, std::size_t text_width,
+                   std::size_t width, bool right) {
+  const std::size_t fill = width - std::min(width, text_width);
   if (right) {
     out.append(fill, ' ');
   }
@@ -255,11 +256,16 @@ void end_line(std::string& out, std::size_t line_start) {
   std::vector<bool> any_number(n, false);
   std::vector<bool> only_numbers(n, true);
   std::vector<std::vector<std::string>> cells;
+  std::vector<std::size_t> cell_widths; // row-major, each cell's display width
+  cells.reserve(table.rows().size());
+  cell_widths.reserve(table.rows().size() * n);
   for (const auto& row : table.rows()) {
     auto& texts = cells.emplace_back();
+    texts.reserve(n);
     for (std::size_t c = 0; c < n; ++c) {
       texts.push_back(display_text(row[c]));
-      widths[c] = std::max(widths[c], display_width(texts.back()));
+      cell_widths.push_back(display_width(texts.back()));
+      widths[c] = std::max(widths[c], cell_widths.back());
       any_number[c] = any_number[c] || row[c].kind == CellKind::Number;
       only_numbers[c] =
           only_numbers[c] && (row[c].kind == CellKind::Number || row[c].kind == CellKind::Null);
@@ -270,7 +276,8 @@ void end_line(std::string& out, std::size_t line_start) {
   std::size_t start = out.size();
   for (std::size_t c = 0; c < n; ++c) {
     out += c == 0 ? "" : "  ";
-    append_padded(out, titles[c], widths[c], header_right[c] || (any_number[c] && only_numbers[c]));
+    append_padded(out, titles[c], display_width(titles[c]), widths[c],
+                  header_right[c] || (any_number[c] && only_numbers[c]));
   }
   end_line(out, start);
   start = out.size();
@@ -284,7 +291,7 @@ void end_line(std::string& out, std::size_t line_start) {
     for (std::size_t c = 0; c < n; ++c) {
       out += c == 0 ? "" : "  ";
       const bool right = columns[c].right_align || table.rows()[r][c].kind == CellKind::Number;
-      append_padded(out, cells[r][c], widths[c], right);
+      append_padded(out, cells[r][c], cell_widths[r * n + c], widths[c], right);
     }
     end_line(out, start);
   }
@@ -428,6 +435,12 @@ std::string render(const Table& table, OutputFormat format, const RenderOptions&
 std::size_t display_width(std::string_view utf8) {
   std::size_t width = 0;
   for (std::size_t i = 0; i < utf8.size();) {
+    // Printable ASCII (codes, quantities, dates: most of any table) is one column a byte.
+    if (const auto byte = static_cast<unsigned char>(utf8[i]); byte >= 0x20 && byte < 0x7f) {
+      ++width;
+      ++i;
+      continue;
+    }
     const CodePoint cp = decode(utf8, i);
     width += cp.valid ? width_of(cp.value) : 1;
     i += cp.size;
