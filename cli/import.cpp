@@ -28,12 +28,12 @@ void setup_import(CLI::App& app) {
   movements->add_option("file", opts->file, "CSV file (UTF-8, with or without BOM)")->required();
   movements->add_flag("--dry-run", opts->dry_run, "Check every row; write nothing");
   movements->callback([opts] {
-    const auto text = read_file(opts->file);
+    const MappedFile file(opts->file);
     auto ledger = open_ledger();
     MovementImportOptions options;
     options.dry_run = opts->dry_run;
     options.progress = progress_line<std::size_t>("importing " + opts->file, "rows");
-    const auto r = ledger.import_movements(text, opts->file, options);
+    const auto r = ledger.import_movements(file, opts->file, options);
     const auto summary = fmt::format(
         "{} rows in {} operations from {}: {} operations ({} movements) {}, {} already in the "
         "ledger",

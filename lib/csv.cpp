@@ -8,6 +8,10 @@
 #include <array>
 #include <cerrno>
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <memory>
 #include <system_error>
 
@@ -97,6 +101,7 @@ public:
   explicit Parser(std::string_view text) : s_(text) {
     if (s_.substr(0, 3) == "\xEF\xBB\xBF") {
       s_.remove_prefix(3);
+      bom_ = 3;
     }
   }
 
@@ -109,6 +114,31 @@ public:
     }
     return std::move(doc_);
   }
+
+  // One record at a time: the next good record, with the bad ones met before it appended to
+  // `errors`; none at the end of the text.
+  std::optional<CsvRecord> next(std::vector<CsvError>& errors) {
+    for (;;) {
+      for (CsvError& e : doc_.errors) {
+        errors.push_back(std::move(e));
+      }
+      doc_.errors.clear();
+      if (!doc_.records.empty()) {
+        CsvRecord record = std::move(doc_.records.back());
+        doc_.records.clear();
+        return record;
+      }
+      if (i_ >= s_.size()) {
+        return std::nullopt;
+      }
+      if (!skip_blank_line()) {
+        parse_record();
+      }
+    }
+  }
+
+  // How far into the text (BOM included) the parser has read.
+  [[nodiscard]] std::size_t offset() const noexcept { return bom_ + i_; }
 
 private:
   [[nodiscard]] bool at_line_end() const noexcept {
@@ -259,6 +289,7 @@ private:
   }
 
   std::string_view s_;
+  std::size_t bom_ = 0;
   std::size_t i_ = 0;
   std::size_t line_ = 1;
   CsvDocument doc_;
@@ -307,64 +338,20 @@ std::optional<std::size_t> CsvTable::column(std::string_view name) const {
   return std::nullopt;
 }
 
-CsvTable read_csv_table(std::string_view text, std::span<const std::string_view> required_columns,
-                        std::span<const std::string_view> optional_columns) {
-  CsvDocument doc = parse_csv(text);
-  CsvTable table;
-  table.errors = std::move(doc.errors);
+struct CsvTableReader::State {
+  State(std::string_view text, std::span<const std::string_view> required,
+        std::span<const std::string_view> optional)
+      : parser(text), required_columns(required), optional_columns(optional) {}
 
-  if (doc.records.empty()) {
-    if (table.errors.empty()) {
-      table.errors.push_back(CsvError{1, "empty file: expected a header line"});
-    }
-    return table; // otherwise the header line itself was bad and is already reported
-  }
-  // If the first error comes before the first good record, that error ate the header; the
-  // next good record is data, and reading it as a header would only add noise.
-  if (!table.errors.empty() && table.errors.front().line < doc.records.front().line) {
-    return table;
-  }
-
-  const CsvRecord& head = doc.records.front();
-  const std::size_t header_line = head.line;
-  for (const std::string& name : head.fields) {
-    table.header.emplace_back(trim_blanks(name));
-  }
-
-  const auto is_known = [&](std::string_view name) {
+  [[nodiscard]] bool is_known(std::string_view name) const {
     const auto match = [name](std::string_view c) { return iequals(c, name); };
     return std::any_of(required_columns.begin(), required_columns.end(), match) ||
            std::any_of(optional_columns.begin(), optional_columns.end(), match);
-  };
-  std::string expected;
-  for (const auto list : {required_columns, optional_columns}) {
-    for (const std::string_view name : list) {
-      expected += expected.empty() ? "" : ", ";
-      expected += name;
-    }
-  }
-
-  for (const std::string_view name : required_columns) {
-    if (!table.column(name)) {
-      table.errors.push_back(
-          CsvError{header_line, fmt::format("missing column {}", stockpile::quote(name))});
-    }
-  }
-  for (std::size_t i = 0; i < table.header.size(); ++i) {
-    const std::string& name = table.header[i];
-    if (!is_known(name)) {
-      table.errors.push_back(
-          CsvError{header_line, fmt::format("unknown column {}; expected one of: {}",
-                                            stockpile::quote(name), expected)});
-    } else if (table.column(name) != i) {
-      table.errors.push_back(
-          CsvError{header_line, fmt::format("duplicate column {}", stockpile::quote(name))});
-    }
   }
 
   // Bad bytes in a row: name the column and show the value (escaped by quote()). A column this
   // import does not know is named quoted, as the header gave it: its name may hold a line break.
-  for (CsvError& e : table.errors) {
+  void describe(CsvError& e) const {
     if (e.field && e.line > header_line && *e.field < table.header.size()) {
       const std::string& name = table.header[*e.field];
       const std::string column =
@@ -375,22 +362,158 @@ CsvTable read_csv_table(std::string_view text, std::span<const std::string_view>
     }
   }
 
-  table.header_ok = std::none_of(table.errors.begin(), table.errors.end(),
-                                 [&](const CsvError& e) { return e.line <= header_line; });
-  const std::size_t width = table.header.size();
-  for (std::size_t r = 1; r < doc.records.size(); ++r) {
-    CsvRecord& row = doc.records[r];
-    if (row.fields.size() != width) {
-      table.errors.push_back(CsvError{
-          row.line, fmt::format("expected {} fields, found {}", width, row.fields.size())});
+  Parser parser;
+  std::span<const std::string_view> required_columns;
+  std::span<const std::string_view> optional_columns;
+  CsvTable table; // the header, header_ok and the header's errors; no rows
+  std::size_t header_line = 0;
+  bool rows_usable = false; // false: no header was read, so no record is a row
+};
+
+CsvTableReader::CsvTableReader(std::string_view text,
+                               std::span<const std::string_view> required_columns,
+                               std::span<const std::string_view> optional_columns)
+    : state_(std::make_unique<State>(text, required_columns, optional_columns)) {
+  State& st = *state_;
+  CsvTable& table = st.table;
+  auto head = st.parser.next(table.errors);
+  if (!head) {
+    if (table.errors.empty()) {
+      table.errors.push_back(CsvError{1, "empty file: expected a header line"});
+    }
+    return; // otherwise the header line itself was bad and is already reported
+  }
+  // If an error came before the first good record, that error ate the header; the next good
+  // record is data, and reading it as a header would only add noise.
+  if (!table.errors.empty()) {
+    return;
+  }
+  st.header_line = head->line;
+  for (const std::string& name : head->fields) {
+    table.header.emplace_back(trim_blanks(name));
+  }
+  std::string expected;
+  for (const auto list : {required_columns, optional_columns}) {
+    for (const std::string_view name : list) {
+      expected += expected.empty() ? "" : ", ";
+      expected += name;
+    }
+  }
+  for (const std::string_view name : required_columns) {
+    if (!table.column(name)) {
+      table.errors.push_back(
+          CsvError{st.header_line, fmt::format("missing column {}", stockpile::quote(name))});
+    }
+  }
+  for (std::size_t i = 0; i < table.header.size(); ++i) {
+    const std::string& name = table.header[i];
+    if (!st.is_known(name)) {
+      table.errors.push_back(
+          CsvError{st.header_line, fmt::format("unknown column {}; expected one of: {}",
+                                               stockpile::quote(name), expected)});
+    } else if (table.column(name) != i) {
+      table.errors.push_back(
+          CsvError{st.header_line, fmt::format("duplicate column {}", stockpile::quote(name))});
+    }
+  }
+  table.header_ok = table.errors.empty();
+  st.rows_usable = true;
+}
+
+CsvTableReader::~CsvTableReader() = default;
+
+const CsvTable& CsvTableReader::header() const noexcept { return state_->table; }
+
+std::optional<CsvRecord> CsvTableReader::next(std::vector<CsvError>& errors) {
+  State& st = *state_;
+  for (;;) {
+    const std::size_t first_new = errors.size();
+    auto record = st.parser.next(errors);
+    for (std::size_t k = first_new; k < errors.size(); ++k) {
+      st.describe(errors[k]);
+    }
+    if (!record) {
+      return std::nullopt;
+    }
+    if (!st.rows_usable) {
+      continue; // parse errors still count; records without a header are not rows
+    }
+    if (record->fields.size() != st.table.header.size()) {
+      errors.push_back(CsvError{record->line, fmt::format("expected {} fields, found {}",
+                                                          st.table.header.size(),
+                                                          record->fields.size())});
       continue;
     }
-    table.rows.push_back(std::move(row));
+    return record;
   }
+}
 
+std::size_t CsvTableReader::offset() const noexcept { return state_->parser.offset(); }
+
+CsvTable read_csv_table(std::string_view text, std::span<const std::string_view> required_columns,
+                        std::span<const std::string_view> optional_columns) {
+  CsvTableReader reader(text, required_columns, optional_columns);
+  CsvTable table = reader.header();
+  while (auto row = reader.next(table.errors)) {
+    table.rows.push_back(std::move(*row));
+  }
   std::stable_sort(table.errors.begin(), table.errors.end(),
                    [](const CsvError& a, const CsvError& b) { return a.line < b.line; });
   return table;
+}
+
+MappedFile::MappedFile(const std::filesystem::path& path) {
+  const auto fail = [&path](int err) {
+    return StorageError(fmt::format("cannot read {}: {}", path.string(),
+                                    std::error_code(err, std::generic_category()).message()));
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw fail(errno);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const int err = errno;
+    ::close(fd);
+    throw fail(err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    throw fail(EISDIR);
+  }
+  size_ = static_cast<std::size_t>(st.st_size);
+  if (size_ > 0) {
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) {
+      const int err = errno;
+      ::close(fd);
+      throw fail(err);
+    }
+    data_ = static_cast<const char*>(p);
+    ::madvise(p, size_, MADV_SEQUENTIAL);
+  }
+  ::close(fd); // the mapping keeps the file
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) {
+    ::munmap(const_cast<char*>(data_), size_);
+  }
+}
+
+void MappedFile::release_before(std::size_t offset) const noexcept {
+  if (data_ == nullptr) {
+    return;
+  }
+  static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  if (offset < released_) {
+    released_ = 0; // a new pass from the start: its pages come back from the page cache
+  }
+  const std::size_t end = std::min(offset, size_) / page * page;
+  if (end > released_) {
+    ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+    released_ = end;
+  }
 }
 
 std::string read_file(const std::filesystem::path& path) {

@@ -3,10 +3,17 @@
 // operation is checked against the ledger as the earlier operations of the file left it, and a
 // bad operation is reported and skipped so that the later rows are still checked. Any error
 // rolls the whole transaction back.
+//
+// The file is read twice and never held parsed: the first pass checks every row on its own,
+// the second parses the rows again and posts them an operation at a time. Memory is one
+// operation's rows plus two small sets per row (its id, its operation name), so a million-row
+// migration fits where the parsed file did not (issue 8: 2 GiB at 1M rows before).
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <map>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -56,6 +63,40 @@ template <class C> C parse_code(const std::string& text, std::string_view field)
   return C(text);
 }
 
+// Whole numbers seen so far (the file's ids). Files list them in increasing order: those go
+// into a sorted vector (8 bytes each, found by binary search); the rest into a hash set.
+class NumberSet {
+public:
+  bool insert(std::int64_t v) {
+    if (sorted_.empty() || v > sorted_.back()) {
+      sorted_.push_back(v);
+      return true;
+    }
+    if (std::binary_search(sorted_.begin(), sorted_.end(), v)) return false;
+    return others_.insert(v).second;
+  }
+
+private:
+  std::vector<std::int64_t> sorted_;
+  std::unordered_set<std::int64_t> others_;
+};
+
+// Operation names seen so far: the export writes numbers ("1", "2", ...), kept as numbers.
+class NameSet {
+public:
+  bool insert(const std::string& name) {
+    const bool number = !name.empty() && name.size() <= 18 && name[0] != '0' &&
+                        std::all_of(name.begin(), name.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (number) return numbers_.insert(std::stoll(name));
+    return others_.insert(name).second;
+  }
+
+private:
+  NumberSet numbers_;
+  std::unordered_set<std::string> others_;
+};
+
 struct Row {
   std::size_t line = 0;
   std::optional<std::int64_t> id;
@@ -76,88 +117,73 @@ struct Row {
   std::optional<std::int64_t> reverses;
 };
 
-class Importer {
+// Which rows make one operation: the rows of one named operation, next to each other; a
+// transfer-out row directly followed by its transfer-in row (both unnamed); any other row
+// alone. Fed the rows in file order, says where each operation starts.
+class Grouper {
 public:
-  Importer(Ledger::Impl& impl, std::string_view source) : impl_(impl), source_(source) {}
-
-  void parse(std::string_view text) {
-    const auto table = read_csv_table(text, kRequired, kOptional);
-    for (const auto& e : table.errors) errors_.push_back({e.line, e.message});
-    if (!table.header_ok) return;
-    auto cell = [&](const CsvRecord& r, std::string_view name) -> std::string {
-      const auto i = table.column(name);
-      return i ? undefuse(r.fields[*i]) : std::string();
-    };
-    std::set<std::int64_t> ids;
-    rows_.reserve(table.rows.size());
-    for (const auto& rec : table.rows) {
-      try {
-        Row r;
-        r.line = rec.line;
-        if (auto v = cell(rec, "id"); !v.empty()) {
-          r.id = parse_id(v, "id");
-          if (!ids.insert(*r.id).second) throw InvalidInput("id", v, "appears twice in the file");
-        }
-        r.operation = cell(rec, "operation");
-        const auto kind = cell(rec, "kind");
-        if (kind == "transfer") {
-          throw InvalidInput("kind", kind, "name each leg: a transfer-out row and a transfer-in row");
-        }
-        r.kind = parse_movement_kind(kind, "kind");
-        r.date = Date::parse(cell(rec, "date"), "date");
-        r.depot = parse_code<DepotCode>(cell(rec, "depot"), "depot");
-        r.material = parse_code<MaterialCode>(cell(rec, "material"), "material");
-        if (auto v = cell(rec, "lot"); !v.empty()) r.lot = parse_code<LotNumber>(v, "lot");
-        r.unit = cell(rec, "unit");
-        r.quantity = Quantity::parse(cell(rec, "quantity"), "quantity");
-        if (auto v = cell(rec, "production"); !v.empty()) r.production = Date::parse(v, "production");
-        if (auto v = cell(rec, "expiry"); !v.empty()) r.expiry = Date::parse(v, "expiry");
-        r.actor = parse_code<CustodianId>(cell(rec, "actor"), "actor");
-        r.paper.counterparty = cell(rec, "counterparty");
-        if (auto v = cell(rec, "incident"); !v.empty()) {
-          r.paper.incident = parse_code<IncidentCode>(v, "incident");
-        }
-        r.paper.document = cell(rec, "document");
-        r.paper.note = cell(rec, "note");
-        r.paper.idempotency_key = cell(rec, "idempotency_key");
-        r.reason = cell(rec, "reason");
-        if (auto v = cell(rec, "approver"); !v.empty()) {
-          r.approver = parse_code<CustodianId>(v, "approver");
-        }
-        r.unusable_reason = cell(rec, "unusable_reason");
-        if (auto v = cell(rec, "reverses"); !v.empty()) r.reverses = parse_id(v, "reverses");
-        // The same limits on free text as the commands that record a movement.
-        validate_paperwork(r.paper, Naming::Column);
-        validate_note("reason", r.reason);
-        validate_note("unusable_reason", r.unusable_reason);
-        check_row_shape(r);
-        rows_.push_back(std::move(r));
-      } catch (const Error& e) {
-        errors_.push_back({rec.line, e.what()});
-      }
+  bool starts_operation(const Row& r) {
+    bool starts = true;
+    if (!operation_.empty()) {
+      starts = r.operation != operation_;
+    } else if (lone_transfer_out_) {
+      starts = !(r.operation.empty() && r.kind == MovementKind::TransferIn);
     }
-    total_rows_ = table.rows.size();
+    if (starts) {
+      operation_ = r.operation;
+      lone_transfer_out_ = r.operation.empty() && r.kind == MovementKind::TransferOut;
+    } else {
+      lone_transfer_out_ = false; // a transfer's two legs, and no more
+    }
+    return starts;
   }
 
-  // Groups the parsed rows into operations, in file order.
-  void group() {
-    std::set<std::string> seen;
-    for (std::size_t i = 0; i < rows_.size();) {
-      std::size_t j = i + 1;
-      if (!rows_[i].operation.empty()) {
-        if (!seen.insert(rows_[i].operation).second) {
-          errors_.push_back({rows_[i].line,
-                             fmt::format("operation \"{}\": its rows must be next to each other",
-                                         rows_[i].operation)});
-        }
-        while (j < rows_.size() && rows_[j].operation == rows_[i].operation) ++j;
-      } else if (rows_[i].kind == MovementKind::TransferOut && j < rows_.size() &&
-                 rows_[j].operation.empty() && rows_[j].kind == MovementKind::TransferIn) {
-        ++j; // a transfer's two legs
+private:
+  std::string operation_;
+  bool lone_transfer_out_ = false;
+};
+
+class Importer {
+public:
+  Importer(Ledger::Impl& impl, std::string_view source, std::string_view text,
+           std::function<void(std::size_t)> release)
+      : impl_(impl), source_(source), text_(text), release_(std::move(release)) {}
+
+  // Pass 1: every row parsed and checked on its own; kept are only the ids (each once in the
+  // file), the operation names (each operation's rows next to each other) and the ids that
+  // reversals name.
+  void check_file() {
+    CsvTableReader reader(text_, kRequired, kOptional);
+    std::vector<CsvError> csv_errors = reader.header().errors;
+    if (!reader.header().header_ok) {
+      while (reader.next(csv_errors)) {
       }
-      ops_.emplace_back(i, j);
-      i = j;
+      for (const auto& e : csv_errors) errors_.push_back({e.line, e.message});
+      return;
     }
+    const Columns columns(reader.header());
+    NumberSet ids;
+    NameSet operations;
+    Grouper grouper;
+    while (auto rec = reader.next(csv_errors)) {
+      ++total_rows_;
+      try {
+        const Row r = parse_row(*rec, columns, &ids);
+        if (r.reverses) reversal_targets_.insert(*r.reverses);
+        if (grouper.starts_operation(r)) {
+          ++operations_;
+          if (!r.operation.empty() && !operations.insert(r.operation)) {
+            errors_.push_back({r.line, fmt::format("operation \"{}\": its rows must be next to "
+                                                   "each other",
+                                                   r.operation)});
+          }
+        }
+      } catch (const Error& e) {
+        errors_.push_back({rec->line, e.what()});
+      }
+      if (total_rows_ % kReleaseEvery == 0 && release_) release_(reader.offset());
+    }
+    for (const auto& e : csv_errors) errors_.push_back({e.line, e.message});
   }
 
   [[nodiscard]] const std::vector<RowError>& errors() const { return errors_; }
@@ -170,6 +196,72 @@ private:
   struct Outcome {
     bool replayed = false;
   };
+
+  static constexpr std::size_t kReleaseEvery = 4096; // rows between two release_ calls
+
+  // Each known column's index in this file's header, found once (not per cell).
+  struct Columns {
+    explicit Columns(const CsvTable& header) {
+      for (std::size_t i = 0; i < kAll.size(); ++i) index[i] = header.column(kAll[i]);
+    }
+    static constexpr std::array<std::string_view, 23> kAll = {
+        "id",       "operation", "kind",           "date",     "depot",      "material",
+        "lot",      "unit",      "quantity",       "production", "expiry",   "actor",
+        "counterparty", "incident", "document",    "note",     "idempotency_key", "reason",
+        "approver", "unusable_reason", "reverses", "recorded_at", "hash"};
+    std::array<std::optional<std::size_t>, kAll.size()> index{};
+
+    [[nodiscard]] std::string cell(const CsvRecord& r, std::string_view name) const {
+      for (std::size_t i = 0; i < kAll.size(); ++i) {
+        if (kAll[i] == name) return index[i] ? undefuse(r.fields[*index[i]]) : std::string();
+      }
+      return {};
+    }
+  };
+
+  // One record as a row, checked on its own (throws the first problem). `ids`, in the first
+  // pass only, catches an id the file gave before.
+  static Row parse_row(const CsvRecord& rec, const Columns& columns, NumberSet* ids) {
+    auto cell = [&](std::string_view name) { return columns.cell(rec, name); };
+    Row r;
+    r.line = rec.line;
+    if (auto v = cell("id"); !v.empty()) {
+      r.id = parse_id(v, "id");
+      if (ids && !ids->insert(*r.id)) throw InvalidInput("id", v, "appears twice in the file");
+    }
+    r.operation = cell("operation");
+    const auto kind = cell("kind");
+    if (kind == "transfer") {
+      throw InvalidInput("kind", kind, "name each leg: a transfer-out row and a transfer-in row");
+    }
+    r.kind = parse_movement_kind(kind, "kind");
+    r.date = Date::parse(cell("date"), "date");
+    r.depot = parse_code<DepotCode>(cell("depot"), "depot");
+    r.material = parse_code<MaterialCode>(cell("material"), "material");
+    if (auto v = cell("lot"); !v.empty()) r.lot = parse_code<LotNumber>(v, "lot");
+    r.unit = cell("unit");
+    r.quantity = Quantity::parse(cell("quantity"), "quantity");
+    if (auto v = cell("production"); !v.empty()) r.production = Date::parse(v, "production");
+    if (auto v = cell("expiry"); !v.empty()) r.expiry = Date::parse(v, "expiry");
+    r.actor = parse_code<CustodianId>(cell("actor"), "actor");
+    r.paper.counterparty = cell("counterparty");
+    if (auto v = cell("incident"); !v.empty()) {
+      r.paper.incident = parse_code<IncidentCode>(v, "incident");
+    }
+    r.paper.document = cell("document");
+    r.paper.note = cell("note");
+    r.paper.idempotency_key = cell("idempotency_key");
+    r.reason = cell("reason");
+    if (auto v = cell("approver"); !v.empty()) r.approver = parse_code<CustodianId>(v, "approver");
+    r.unusable_reason = cell("unusable_reason");
+    if (auto v = cell("reverses"); !v.empty()) r.reverses = parse_id(v, "reverses");
+    // The same limits on free text as the commands that record a movement.
+    validate_paperwork(r.paper, Naming::Column);
+    validate_note("reason", r.reason);
+    validate_note("unusable_reason", r.unusable_reason);
+    check_row_shape(r);
+    return r;
+  }
 
   // What a row's kind allows, independent of the ledger.
   static void check_row_shape(const Row& r) {
@@ -336,11 +428,10 @@ private:
 
   // The request an operation stands for, for its idempotency digest: every field of its rows
   // except the source ledger's ids, times and hashes.
-  std::string digest_of(std::size_t first, std::size_t last) const {
+  static std::string digest_of(const std::vector<Row>& rows) {
     Canonical c;
     c.add("kind", "import");
-    for (std::size_t i = first; i < last; ++i) {
-      const Row& r = rows_[i];
+    for (const Row& r : rows) {
       c.add("row", std::string(to_string(r.kind)))
           .add("date", r.date.to_string())
           .add("depot", r.depot.str())
@@ -362,10 +453,10 @@ private:
     return sha256_hex(c.bytes());
   }
 
-  Outcome apply(std::size_t first, std::size_t last) {
-    const Row& head = rows_[first];
-    for (std::size_t i = first + 1; i < last; ++i) {
-      const Row& r = rows_[i];
+  Outcome apply(const std::vector<Row>& rows) {
+    const Row& head = rows.front();
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+      const Row& r = rows[i];
       auto differs = [&](std::string_view field, const std::string& a, const std::string& b) {
         if (a != b) {
           throw InvalidInput(fmt::format(
@@ -382,7 +473,7 @@ private:
       differs("note", head.paper.note, r.paper.note);
       differs("idempotency_key", head.paper.idempotency_key, r.paper.idempotency_key);
     }
-    const std::string digest = digest_of(first, last);
+    const std::string digest = digest_of(rows);
     const std::string& key = head.paper.idempotency_key;
     if (!key.empty()) {
       if (auto op = impl_.store.operation_by_key(key)) {
@@ -393,8 +484,8 @@ private:
         }
         // Already imported: map the file's ids onto the movements it created back then.
         const auto existing = impl_.store.operation_movements(op->id);
-        for (std::size_t i = first; i < last && i - first < existing.size(); ++i) {
-          if (rows_[i].id) new_ids_[*rows_[i].id] = existing[i - first].id;
+        for (std::size_t i = 0; i < rows.size() && i < existing.size(); ++i) {
+          remember_id(rows[i], existing[i].id);
         }
         return {true};
       }
@@ -407,31 +498,34 @@ private:
     }
     std::map<std::pair<std::string, std::string>, Quantity> delta;
     std::vector<Leg> legs;
-    for (std::size_t i = first; i < last; ++i) {
+    for (const Row& r : rows) {
       try {
-        legs.push_back(leg_of(rows_[i], delta));
-        if (rows_[i].kind == MovementKind::Receive || rows_[i].kind == MovementKind::Adjust) {
+        legs.push_back(leg_of(r, delta));
+        if (r.kind == MovementKind::Receive || r.kind == MovementKind::Adjust) {
           pending_lots_.emplace(std::pair{legs.back().lot.material.str(),
                                           legs.back().lot.number.str()},
                                 legs.back().lot);
         }
       } catch (const Error& e) {
         // Name the row, not the operation's first line.
-        throw RowFailure{rows_[i].line, e.what()};
+        throw RowFailure{r.line, e.what()};
       }
     }
-    check_transfer_balance(first, last, legs);
+    check_transfer_balance(rows, legs);
     const auto operation = impl_.store.insert_operation("import", key, digest, impl_.now());
     const auto written = post_legs(impl_, operation, h, legs);
     pending_lots_.clear();
-    for (std::size_t i = first; i < last; ++i) {
-      if (rows_[i].id) new_ids_[*rows_[i].id] = written[i - first].id;
-    }
+    for (std::size_t i = 0; i < rows.size(); ++i) remember_id(rows[i], written[i].id);
     return {false};
   }
 
+  // The ledger id a file row became, kept only for the rows a later reversal names.
+  void remember_id(const Row& r, std::int64_t movement) {
+    if (r.id && reversal_targets_.count(*r.id)) new_ids_[*r.id] = movement;
+  }
+
   // What a transfer takes out of one depot arrives at another: per lot, out = −in.
-  void check_transfer_balance(std::size_t first, std::size_t last, const std::vector<Leg>& legs) {
+  static void check_transfer_balance(const std::vector<Row>& rows, const std::vector<Leg>& legs) {
     std::map<std::string, Quantity> net;
     bool any = false;
     for (std::size_t i = 0; i < legs.size(); ++i) {
@@ -443,11 +537,11 @@ private:
     if (!any) return;
     for (const auto& [what, q] : net) {
       if (!q.is_zero()) {
-        throw RowFailure{rows_[first].line,
+        throw RowFailure{rows.front().line,
                          fmt::format("transfer of {}: what leaves one depot must arrive at "
                                      "another in the same operation (off by {}); rows {} to {}",
-                                     what, q.to_string(), rows_[first].line,
-                                     rows_[last - 1].line)};
+                                     what, q.to_string(), rows.front().line,
+                                     rows.back().line)};
       }
     }
   }
@@ -458,33 +552,51 @@ public:
     std::string message;
   };
 
+  // Pass 2: the rows again, posted an operation at a time (the caller's transaction holds
+  // them all). Only after check_file() found nothing wrong: every row parses.
   MovementImportResult run_all(const MovementImportOptions& options) {
     MovementImportResult result;
     result.rows = total_rows_;
-    result.operations = ops_.size();
+    result.operations = operations_;
     result.dry_run = options.dry_run;
     std::size_t done = 0, next_report = 0;
-    for (const auto& [first, last] : ops_) {
+    const auto run = [&](const std::vector<Row>& rows) {
       try {
-        if (apply(first, last).replayed) {
+        if (apply(rows).replayed) {
           ++result.operations_replayed;
         } else {
           ++result.operations_written;
-          result.movements_written += last - first;
+          result.movements_written += rows.size();
         }
       } catch (const RowFailure& f) {
         errors_.push_back({f.line, f.message});
         pending_lots_.clear();
       } catch (const Error& e) {
-        errors_.push_back({rows_[first].line, e.what()});
+        errors_.push_back({rows.front().line, e.what()});
         pending_lots_.clear();
       }
-      done += last - first;
-      if (options.progress && (done >= next_report || done == rows_.size())) {
+      done += rows.size();
+      if (options.progress && (done >= next_report || done == total_rows_)) {
         options.progress(done, total_rows_);
         next_report = done + 1000;
       }
+    };
+    CsvTableReader reader(text_, kRequired, kOptional);
+    const Columns columns(reader.header());
+    std::vector<CsvError> unused; // check_file() reported them all
+    std::vector<Row> operation;
+    Grouper grouper;
+    std::size_t read = 0;
+    while (auto rec = reader.next(unused)) {
+      Row r = parse_row(*rec, columns, nullptr);
+      if (grouper.starts_operation(r) && !operation.empty()) {
+        run(operation);
+        operation.clear();
+      }
+      operation.push_back(std::move(r));
+      if (++read % kReleaseEvery == 0 && release_) release_(reader.offset());
     }
+    if (!operation.empty()) run(operation);
     return result;
   }
 
@@ -516,13 +628,15 @@ private:
 
   Ledger::Impl& impl_;
   std::string source_;
+  std::string_view text_;
+  std::function<void(std::size_t)> release_; // told how far the text was read (may be empty)
   std::map<std::string, Material> materials_;
   std::set<std::string> depots_, custodians_;
-  std::vector<Row> rows_;
-  std::vector<std::pair<std::size_t, std::size_t>> ops_;
   std::vector<RowError> errors_;
   std::size_t total_rows_ = 0;
-  std::map<std::int64_t, std::int64_t> new_ids_; // file id → ledger movement id
+  std::size_t operations_ = 0;
+  std::unordered_set<std::int64_t> reversal_targets_; // file ids a reverses column names
+  std::map<std::int64_t, std::int64_t> new_ids_; // file id → ledger movement id (those only)
   std::set<std::int64_t> reversed_now_;
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
   Date today_ = Date::min();
@@ -536,15 +650,17 @@ struct RollBack : Error {
 
 } // namespace
 
-MovementImportResult Ledger::import_movements(std::string_view csv_text, std::string_view source,
-                                              const MovementImportOptions& options) {
-  Importer importer(*impl_, source);
-  importer.parse(csv_text);
-  importer.group();
-  importer.set_today(local_date(impl_->now_seconds(), impl_->options.time_zone));
+namespace {
+
+MovementImportResult import_with(Ledger::Impl& impl, std::string_view csv_text,
+                                 std::string_view source, const MovementImportOptions& options,
+                                 std::function<void(std::size_t)> release) {
+  Importer importer(impl, source, csv_text, std::move(release));
+  importer.check_file();
+  importer.set_today(local_date(impl.now_seconds(), impl.options.time_zone));
   MovementImportResult result;
   try {
-    impl_->store.write([&] {
+    impl.store.write([&] {
       if (!importer.errors().empty()) return; // syntax errors: don't touch the ledger
       result = importer.run_all(options);
       if (!importer.errors().empty() || options.dry_run) throw RollBack{};
@@ -557,6 +673,19 @@ MovementImportResult Ledger::import_movements(std::string_view csv_text, std::st
     throw ImportError(std::string(source), importer.errors());
   }
   return result;
+}
+
+} // namespace
+
+MovementImportResult Ledger::import_movements(std::string_view csv_text, std::string_view source,
+                                              const MovementImportOptions& options) {
+  return import_with(*impl_, csv_text, source, options, {});
+}
+
+MovementImportResult Ledger::import_movements(const MappedFile& file, std::string_view source,
+                                              const MovementImportOptions& options) {
+  return import_with(*impl_, file.text(), source, options,
+                     [&file](std::size_t offset) { file.release_before(offset); });
 }
 
 } // namespace stockpile

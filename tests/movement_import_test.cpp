@@ -1,8 +1,12 @@
 // import movements (台账导入): opening balances and migrations from CSV, as a keeper moving off
 // a spreadsheet relies on them — every bad row listed at once, nothing written unless all rows
 // are good, and a second import of the same file changing nothing.
+#include <cstdio>
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <string>
+
+#include "stockpile/csv.hpp"
 
 #include "stockpile/error.hpp"
 #include "stockpile/ledger.hpp"
@@ -281,4 +285,65 @@ TEST_CASE("import movements: rules of a row's kind") {
                     "7,issue,2026-01-07,LN-01,MED,M-1,-1,wang.li")
             .find("the rows of one operation share it") != std::string::npos);
   CHECK(d.movement_count() == 1);
+}
+
+TEST_CASE("import movements: a mapped file of 12,000 rows reads in two passes and gives back "
+          "its pages") {
+  // More rows than the importer reads between two release_before calls (4,096), so both
+  // passes hand pages back and read on: a reversal at the end names a row from the first
+  // page, ids run out of order in the middle, and a named operation that comes back far from
+  // its first rows is refused by line.
+  Depots d;
+  std::string csv = "\xEF\xBB\xBFid,operation,kind,date,depot,material,lot,quantity,actor,reason,"
+                    "reverses\n";
+  csv += "1,op-1,receive,2026-01-05,LN-01,TENT,,100000,wang.li,,\n";
+  std::int64_t id = 2;
+  for (int i = 0; i < 12000; ++i, ++id) {
+    // ids 5000..5999 are written in reverse: the id set takes them out of order.
+    const std::int64_t written = (id >= 5000 && id < 6000) ? 10999 - id : id;
+    csv += fmt::format("{},{},issue,2026-01-06,LN-01,TENT,,-1,wang.li,,\n", written, written);
+  }
+  csv += fmt::format("{},op-{},reverse,2026-01-07,LN-01,TENT,,1,wang.li,wrong depot,1000\n", id,
+                     id);
+  stockpile::testing::TempDir dir;
+  const auto file = dir.path() / "moves.csv";
+  {
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fwrite(csv.data(), 1, csv.size(), f);
+    std::fclose(f);
+  }
+  const MappedFile mapped(file);
+  const auto r = d.ledger.import_movements(mapped, "moves.csv");
+  CHECK(r.rows == 12002);
+  CHECK(r.operations == 12002);
+  CHECK(r.movements_written == 12002);
+  CHECK(d.stock_of("LN-01", "TENT") == qty("88001")); // 100000 − 12000 + 1
+  CHECK_NOTHROW((void)d.ledger.verify());
+
+  // The same file with operation "7" again at its end (operations named by numbers, as the
+  // export names them, are kept as numbers): refused on that line, nothing written.
+  std::string again = csv;
+  again += fmt::format("{},7,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n", id + 1);
+  const auto file2 = dir.path() / "moves2.csv";
+  {
+    std::FILE* f = std::fopen(file2.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fwrite(again.data(), 1, again.size(), f);
+    std::fclose(f);
+  }
+  const auto before = d.movement_count();
+  try {
+    (void)d.ledger.import_movements(MappedFile(file2), "moves2.csv");
+    FAIL("the repeated operation was accepted");
+  } catch (const ImportError& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].line == 12004); // header, receive, 12,000 issues, reversal, this
+    CHECK(e.errors()[0].message == "operation \"7\": its rows must be next to each other");
+  }
+  CHECK(d.movement_count() == before);
+
+  CHECK_THROWS_WITH_AS(MappedFile(dir.path() / "missing.csv"),
+                       doctest::Contains("cannot read"), StorageError);
+  CHECK_THROWS_WITH_AS(MappedFile(dir.path()), doctest::Contains("Is a directory"), StorageError);
 }

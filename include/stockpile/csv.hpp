@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -59,6 +60,50 @@ struct CsvTable {
 [[nodiscard]] CsvTable read_csv_table(std::string_view text,
                                       std::span<const std::string_view> required_columns,
                                       std::span<const std::string_view> optional_columns);
+
+// read_csv_table one row at a time, for files too large to hold parsed: the header is read
+// and checked on construction (header(): header, header_ok and its errors, no rows), then
+// next() gives each row and appends the errors met on the way, in line order. Reading all of
+// it gives what read_csv_table gives. `text` must outlive the reader.
+class CsvTableReader {
+public:
+  CsvTableReader(std::string_view text, std::span<const std::string_view> required_columns,
+                 std::span<const std::string_view> optional_columns);
+  ~CsvTableReader();
+  CsvTableReader(const CsvTableReader&) = delete;
+  CsvTableReader& operator=(const CsvTableReader&) = delete;
+
+  [[nodiscard]] const CsvTable& header() const noexcept;
+  // The next row with as many fields as the header; none at the end (and none at all when no
+  // header could be read).
+  [[nodiscard]] std::optional<CsvRecord> next(std::vector<CsvError>& errors);
+  // Bytes of `text` read so far (a caller may release what lies before).
+  [[nodiscard]] std::size_t offset() const noexcept;
+
+private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// A file mapped read-only: its bytes without reading them into memory, for imports of millions
+// of rows. release_before(offset) hands the pages before `offset` back to the system (they
+// come back from the page cache if read again), so a reader that moves forward through the
+// file keeps only a few pages of it. Throws StorageError "cannot read FILE: reason".
+class MappedFile {
+public:
+  explicit MappedFile(const std::filesystem::path& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  [[nodiscard]] std::string_view text() const noexcept { return {data_ == nullptr ? "" : data_, size_}; }
+  void release_before(std::size_t offset) const noexcept;
+
+private:
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  mutable std::size_t released_ = 0; // bytes from the start already handed back
+};
 
 // The whole file as bytes. Throws StorageError "cannot read FILE: reason".
 [[nodiscard]] std::string read_file(const std::filesystem::path& path);

@@ -30,6 +30,8 @@
 
 namespace stockpile {
 
+class MappedFile; // stockpile/csv.hpp
+
 // A movement as the ledger holds it, with what an export needs beside it: the lot's label (its
 // dates are covered by the hash), the hash it links to, its operation's idempotency key and
 // its material's unit.
@@ -128,6 +130,10 @@ public:
   // Imports movements from CSV (see movement_import.hpp): every bad row is listed at once
   // (ImportError) and nothing is written if any row is bad; all of it is one transaction.
   MovementImportResult import_movements(std::string_view csv_text, std::string_view source,
+                                        const MovementImportOptions& options = {});
+  // The same from a mapped file, handing its pages back as the rows are read: memory stays
+  // the same from a thousand rows to millions.
+  MovementImportResult import_movements(const MappedFile& file, std::string_view source,
                                         const MovementImportOptions& options = {});
 
   // ---- lots (批次) ----
