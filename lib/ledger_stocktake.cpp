@@ -217,17 +217,30 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
   try {
     impl_->store.write([&] {
       const auto s = require_open(*impl_, id);
-      const CsvTable table = read_csv_table(csv_text, kRequired, kOptional);
+      // Read a row at a time: the parsed sheet is not held (a 100,000-line count sheet took
+      // more memory as parsed records than everything else the import does).
+      CsvTableReader reader(csv_text, kRequired, kOptional);
+      const CsvTable& table = reader.header();
+      std::vector<CsvError> csv_errors = table.errors;
       std::vector<RowError> errors;
-      for (const auto& e : table.errors) errors.push_back(RowError{e.line, e.message});
-      if (!table.header_ok) throw ImportError(std::string(source), std::move(errors));
+      const auto take_csv_errors = [&] {
+        for (const auto& e : csv_errors) errors.push_back(RowError{e.line, e.message});
+        csv_errors.clear();
+      };
+      if (!table.header_ok) {
+        while (reader.next(csv_errors)) {
+        }
+        take_csv_errors();
+        throw ImportError(std::string(source), std::move(errors));
+      }
       auto cell = [&](const CsvRecord& r, std::string_view name) {
         auto i = table.column(name);
         return i ? r.fields.at(*i) : std::string();
       };
       auto ctx = context_of(*impl_, id);
       std::map<std::string, std::size_t> seen; // material/lot → line of the file
-      for (const auto& r : table.rows) {
+      while (auto row = reader.next(csv_errors)) {
+        const CsvRecord& r = *row;
         try {
           const std::string counted = cell(r, "counted");
           if (counted.empty()) continue; // a line of the sheet not counted yet
@@ -264,6 +277,7 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
           errors.push_back(RowError{r.line, e.what()});
         }
       }
+      take_csv_errors();
       if (!errors.empty()) {
         std::stable_sort(errors.begin(), errors.end(),
                          [](const RowError& a, const RowError& b) { return a.line < b.line; });
