@@ -141,12 +141,15 @@ void SqliteStore::insert_lot_status(std::int64_t lot_id, LotStatus status,
 
 std::vector<SqliteStore::LotBalance> SqliteStore::depot_lots(const std::string& depot,
                                                              const std::string& material) const {
+  // The material's lots first, then each one's balance at the depot by key: the depot's
+  // balances first meant a random read of every lot it ever held (4,222 at JC-C01 at 1M).
   SQLite::Statement q(*db_, fmt::format("SELECT l.id, l.lot, l.production, l.expiry, {}, "
-                                        "b.quantity FROM balances b JOIN lots l ON l.id = b.lot_id "
-                                        "WHERE b.depot = ? AND l.material = ? AND b.quantity > 0",
+                                        "b.quantity FROM lots l CROSS JOIN balances b "
+                                        "ON b.lot_id = l.id WHERE l.material = ? AND b.depot = ? "
+                                        "AND b.quantity > 0",
                                         kLotStatus));
-  q.bind(1, depot);
-  q.bind(2, material);
+  q.bind(1, material);
+  q.bind(2, depot);
   std::vector<LotBalance> out;
   while (q.executeStep()) {
     out.push_back(LotBalance{
@@ -384,7 +387,9 @@ std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
   // The lots that expire within the expiry report's window first (lots_expiry), then their
   // balances (balances_lot): SQLite's own choice, every balance in key order to save the sort,
   // read all 44k balances of the 100k bench ledger for the 6k in a 90-day window.
-  const bool lots_first = f.expiring_by && from_balances && !f.depot;
+  // One material's lots likewise (its few lots, then their balances at the depot by key):
+  // the depot's balances first read 4,222 lots at random to keep 1 at 1M movements.
+  const bool lots_first = from_balances && (f.material || (f.expiring_by && !f.depot));
   const char* from = lots_first ? "lots l CROSS JOIN bal b ON b.lot_id = l.id"
                                 : "bal b JOIN lots l ON l.id = b.lot_id";
   const std::string sql = fmt::format(
