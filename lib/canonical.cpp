@@ -1,14 +1,19 @@
 #include "canonical.hpp"
 
 #include <array>
-#include <fmt/format.h>
+#include <string>
 #include <sodium.h>
 #include <stdexcept>
 
 namespace stockpile::detail {
 
+// Appended by hand rather than through fmt::format: verify hashes every movement, and the
+// formatting was a quarter of its time. The bytes are the same ("name:size:value;").
 Canonical& Canonical::add(std::string_view name, std::string_view value) {
-  bytes_ += fmt::format("{}:{}:", name, value.size());
+  bytes_ += name;
+  bytes_ += ':';
+  bytes_ += std::to_string(value.size());
+  bytes_ += ':';
   bytes_ += value;
   bytes_ += ';';
   return *this;
@@ -21,7 +26,8 @@ Canonical& Canonical::add(std::string_view name, std::int64_t value) {
 Canonical& Canonical::add_opt(std::string_view name, const std::optional<std::string>& value) {
   // An absent value and an empty one must differ.
   if (!value) {
-    bytes_ += fmt::format("{}:-;", name);
+    bytes_ += name;
+    bytes_ += ":-;";
     return *this;
   }
   return add(name, std::string_view(*value));
@@ -33,9 +39,12 @@ std::string sha256_hex(std::string_view data) {
   std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
   crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()),
                      data.size());
-  std::string hex;
-  hex.reserve(digest.size() * 2);
-  for (unsigned char b : digest) hex += fmt::format("{:02x}", b);
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex(digest.size() * 2, '0');
+  for (std::size_t i = 0; i < digest.size(); ++i) {
+    hex[2 * i] = kDigits[digest[i] >> 4U];
+    hex[2 * i + 1] = kDigits[digest[i] & 0x0FU];
+  }
   return hex;
 }
 

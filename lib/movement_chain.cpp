@@ -3,8 +3,10 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <array>
 #include <fmt/format.h>
-#include <map>
-#include <tuple>
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "canonical.hpp"
 #include "stockpile/error.hpp"
@@ -57,8 +59,19 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   std::string prev(kGenesisHash);
   std::int64_t last_id = 0;
   bool head_seen = !expect_head.has_value();
-  using Key = std::tuple<std::string, std::string, std::string>;
-  std::map<Key, Quantity> sums;
+  // depot, material and lot joined by NUL (none of them can hold one), in one reused buffer:
+  // a map of three-string tuples allocated three strings a movement.
+  std::unordered_map<std::string, Quantity> sums;
+  std::string key;
+  const auto make_key = [&key](std::string_view depot, std::string_view material,
+                               std::string_view lot) -> const std::string& {
+    key.assign(depot);
+    key += '\0';
+    key += material;
+    key += '\0';
+    key += lot;
+    return key;
+  };
 
   store.for_each_movement([&](const store::SqliteStore::ChainRow& row) {
     const Movement& m = row.movement;
@@ -79,7 +92,9 @@ VerifyReport verify_chain(const store::SqliteStore& store,
                                        m.id));
     }
     if (expect_head && m.hash == *expect_head) head_seen = true;
-    sums[Key{m.depot.str(), m.material.str(), m.lot.str()}] += m.quantity;
+    const std::string& k = make_key(m.depot.str(), m.material.str(), m.lot.str());
+    if (auto it = sums.find(k); it != sums.end()) it->second += m.quantity;
+    else sums.emplace(k, m.quantity);
     prev = m.hash;
     last_id = m.id;
     ++report.movements;
@@ -97,8 +112,7 @@ VerifyReport verify_chain(const store::SqliteStore& store,
 
   // The balances table must be exactly what the movements add up to.
   for (const auto& b : store.all_balances()) {
-    const Key key{b.depot, b.material, b.lot};
-    auto it = sums.find(key);
+    auto it = sums.find(make_key(b.depot, b.material, b.lot));
     const Quantity from_movements = it == sums.end() ? Quantity() : it->second;
     if (from_movements != b.quantity) {
       throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: the balances "
@@ -108,13 +122,20 @@ VerifyReport verify_chain(const store::SqliteStore& store,
     }
     if (it != sums.end()) sums.erase(it);
   }
-  for (const auto& [key, q] : sums) {
-    if (!q.is_zero()) {
-      throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: missing from "
-                                       "the balances table; the movements add up to {}",
-                                       std::get<0>(key), std::get<1>(key), std::get<2>(key),
-                                       q.to_string()));
-    }
+  // What is left adds up to something only if the balances table lacks it; name the first
+  // in (depot, material, lot) order, as a sorted map would.
+  std::vector<std::pair<std::string, Quantity>> missing;
+  for (const auto& [k, q] : sums) {
+    if (!q.is_zero()) missing.emplace_back(k, q);
+  }
+  if (!missing.empty()) {
+    const auto& [k, q] = *std::min_element(missing.begin(), missing.end());
+    const auto first = k.find('\0');
+    const auto second = k.find('\0', first + 1);
+    throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: missing from "
+                                     "the balances table; the movements add up to {}",
+                                     k.substr(0, first), k.substr(first + 1, second - first - 1),
+                                     k.substr(second + 1), q.to_string()));
   }
 
   // Calls on commitments and deliveries carry a chain of their own.

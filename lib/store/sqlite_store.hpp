@@ -147,7 +147,7 @@ public:
   // ---- verification: every movement in id order, with its stored prev_hash ----
   struct ChainRow {
     Movement movement;
-    Lot lot;
+    Lot lot; // its label (dates); the status is left at available: not part of the chain
     std::string prev_hash;
   };
   void for_each_movement(const std::function<void(const ChainRow&)>& fn) const;
