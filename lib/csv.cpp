@@ -106,13 +106,11 @@ public:
   }
 
   CsvDocument run() {
-    while (i_ < s_.size()) {
-      if (skip_blank_line()) {
-        continue;
-      }
-      parse_record();
+    CsvDocument all;
+    while (auto record = next(all.errors)) {
+      all.records.push_back(std::move(*record));
     }
-    return std::move(doc_);
+    return all;
   }
 
   // One record at a time: the next good record, with the bad ones met before it appended to
@@ -462,11 +460,16 @@ CsvTable read_csv_table(std::string_view text, std::span<const std::string_view>
   return table;
 }
 
+namespace {
+// What read_file and MappedFile say when the file cannot be read: "cannot read FILE: reason".
+StorageError cannot_read(const std::filesystem::path& path, int err) {
+  return StorageError(fmt::format("cannot read {}: {}", path.string(),
+                                  std::error_code(err, std::generic_category()).message()));
+}
+} // namespace
+
 MappedFile::MappedFile(const std::filesystem::path& path) {
-  const auto fail = [&path](int err) {
-    return StorageError(fmt::format("cannot read {}: {}", path.string(),
-                                    std::error_code(err, std::generic_category()).message()));
-  };
+  const auto fail = [&path](int err) { return cannot_read(path, err); };
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     throw fail(errno);
@@ -517,10 +520,7 @@ void MappedFile::release_before(std::size_t offset) const noexcept {
 }
 
 std::string read_file(const std::filesystem::path& path) {
-  const auto fail = [&path](int err) {
-    return StorageError(fmt::format("cannot read {}: {}", path.string(),
-                                    std::error_code(err, std::generic_category()).message()));
-  };
+  const auto fail = [&path](int err) { return cannot_read(path, err); };
   const std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
                                                              &std::fclose);
   if (!file) {

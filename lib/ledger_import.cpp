@@ -161,14 +161,13 @@ public:
       for (const auto& e : csv_errors) errors_.push_back({e.line, e.message});
       return;
     }
-    const Columns columns(reader.header());
     NumberSet ids;
     NameSet operations;
     Grouper grouper;
     while (auto rec = reader.next(csv_errors)) {
       ++total_rows_;
       try {
-        const Row r = parse_row(*rec, columns, &ids);
+        const Row r = parse_row(*rec, reader.header(), &ids);
         if (r.reverses) reversal_targets_.insert(*r.reverses);
         if (grouper.starts_operation(r)) {
           ++operations_;
@@ -199,30 +198,13 @@ private:
 
   static constexpr std::size_t kReleaseEvery = 4096; // rows between two release_ calls
 
-  // Each known column's index in this file's header, found once (not per cell).
-  struct Columns {
-    explicit Columns(const CsvTable& header) {
-      for (std::size_t i = 0; i < kAll.size(); ++i) index[i] = header.column(kAll[i]);
-    }
-    static constexpr std::array<std::string_view, 23> kAll = {
-        "id",       "operation", "kind",           "date",     "depot",      "material",
-        "lot",      "unit",      "quantity",       "production", "expiry",   "actor",
-        "counterparty", "incident", "document",    "note",     "idempotency_key", "reason",
-        "approver", "unusable_reason", "reverses", "recorded_at", "hash"};
-    std::array<std::optional<std::size_t>, kAll.size()> index{};
-
-    [[nodiscard]] std::string cell(const CsvRecord& r, std::string_view name) const {
-      for (std::size_t i = 0; i < kAll.size(); ++i) {
-        if (kAll[i] == name) return index[i] ? undefuse(r.fields[*index[i]]) : std::string();
-      }
-      return {};
-    }
-  };
-
   // One record as a row, checked on its own (throws the first problem). `ids`, in the first
   // pass only, catches an id the file gave before.
-  static Row parse_row(const CsvRecord& rec, const Columns& columns, NumberSet* ids) {
-    auto cell = [&](std::string_view name) { return columns.cell(rec, name); };
+  static Row parse_row(const CsvRecord& rec, const CsvTable& header, NumberSet* ids) {
+    auto cell = [&](std::string_view name) {
+      const auto i = header.column(name);
+      return i ? undefuse(rec.fields[*i]) : std::string();
+    };
     Row r;
     r.line = rec.line;
     if (auto v = cell("id"); !v.empty()) {
@@ -582,13 +564,12 @@ public:
       }
     };
     CsvTableReader reader(text_, kRequired, kOptional);
-    const Columns columns(reader.header());
     std::vector<CsvError> unused; // check_file() reported them all
     std::vector<Row> operation;
     Grouper grouper;
     std::size_t read = 0;
     while (auto rec = reader.next(unused)) {
-      Row r = parse_row(*rec, columns, nullptr);
+      Row r = parse_row(*rec, reader.header(), nullptr);
       if (grouper.starts_operation(r) && !operation.empty()) {
         run(operation);
         operation.clear();
