@@ -1,11 +1,15 @@
 #include "movement_chain.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <array>
 #include <fmt/format.h>
 #include <algorithm>
+#include <array>
+#include <future>
 #include <string_view>
+#include <thread>
+#include <tuple>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "canonical.hpp"
@@ -15,38 +19,339 @@
 namespace stockpile::detail {
 
 namespace {
+
 std::optional<std::string> text_of(const std::optional<Date>& d) {
   return d ? std::optional<std::string>(d->to_string()) : std::nullopt;
 }
+
+std::optional<std::string_view> view_of(const std::optional<std::string>& s) {
+  return s ? std::optional<std::string_view>(*s) : std::nullopt;
+}
+
+// The lots' labels by id: direct indexing while the ids run 1, 2, 3... (they do, unless lots
+// were removed from the file), a binary search otherwise. A lot's index is its place here.
+class LotLabels {
+public:
+  using Label = store::SqliteStore::LotLabel;
+  explicit LotLabels(std::vector<Label> labels) : labels_(std::move(labels)) {} // in id order
+  [[nodiscard]] std::optional<std::size_t> index_of(std::int64_t id) const {
+    if (id >= 1 && static_cast<std::uint64_t>(id) <= labels_.size() &&
+        labels_[static_cast<std::size_t>(id - 1)].id == id) {
+      return static_cast<std::size_t>(id - 1);
+    }
+    const auto it = std::lower_bound(labels_.begin(), labels_.end(), id,
+                                     [](const Label& l, std::int64_t v) { return l.id < v; });
+    if (it == labels_.end() || it->id != id) return std::nullopt;
+    return static_cast<std::size_t>(it - labels_.begin());
+  }
+  [[nodiscard]] const Label& operator[](std::size_t index) const { return labels_[index]; }
+  [[nodiscard]] std::size_t size() const noexcept { return labels_.size(); }
+
+private:
+  std::vector<Label> labels_;
+};
+
+// The depots by code, numbered once before the threads start (so they only read it).
+class DepotIndex {
+public:
+  explicit DepotIndex(std::vector<std::string> codes) : codes_(std::move(codes)) {
+    for (std::size_t i = 0; i < codes_.size(); ++i) {
+      index_.emplace(codes_[i], static_cast<std::uint32_t>(i));
+    }
+  }
+  [[nodiscard]] std::optional<std::uint32_t> find(std::string_view code) const {
+    const auto it = index_.find(code);
+    return it == index_.end() ? std::nullopt : std::optional<std::uint32_t>(it->second);
+  }
+  [[nodiscard]] const std::string& code(std::uint32_t index) const { return codes_[index]; }
+
+private:
+  std::vector<std::string> codes_;
+  std::unordered_map<std::string_view, std::uint32_t> index_; // views into codes_
+};
+
+// Sums per (depot, lot). A lot is held by one depot or two (the one that received it and the
+// one it was transferred to), so each lot sums its first two depots in slots of its own, in
+// lot order, and only further depots go to a map: keys of three strings cost a text hash and
+// three allocations a movement, and a map of every (depot, lot) a cache miss each.
+class BalanceSums {
+public:
+  explicit BalanceSums(std::size_t lots) : slots_(lots) {}
+
+  void add(std::uint32_t depot, std::size_t lot, std::int64_t quantity) {
+    for (Slot& slot : slots_[lot]) {
+      if (slot.depot == depot || slot.depot == kNone) {
+        slot.depot = depot;
+        slot.sum += quantity;
+        return;
+      }
+    }
+    more_[Key{depot, lot}] += quantity;
+  }
+  void add(const BalanceSums& other) {
+    other.for_each([&](std::uint32_t depot, std::size_t lot, std::int64_t sum) {
+      add(depot, lot, sum);
+    });
+  }
+  // Takes out the sum for (depot, lot): 0 when the movements never touched it.
+  std::int64_t take(std::uint32_t depot, std::size_t lot) {
+    for (Slot& slot : slots_[lot]) {
+      if (slot.depot == depot) return std::exchange(slot.sum, 0);
+    }
+    const auto it = more_.find(Key{depot, lot});
+    return it == more_.end() ? 0 : std::exchange(it->second, 0);
+  }
+  // fn(depot, lot index, sum) for every sum not taken and not zero.
+  template <typename Fn> void for_each(Fn&& fn) const {
+    for (std::size_t lot = 0; lot < slots_.size(); ++lot) {
+      for (const Slot& slot : slots_[lot]) {
+        if (slot.sum != 0) fn(slot.depot, lot, slot.sum);
+      }
+    }
+    for (const auto& [k, sum] : more_) {
+      if (sum != 0) fn(k.depot, k.lot, sum);
+    }
+  }
+
+private:
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  struct Slot {
+    std::uint32_t depot = kNone;
+    std::int64_t sum = 0;
+  };
+  struct Key {
+    std::uint32_t depot;
+    std::size_t lot;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      return std::hash<std::size_t>()(k.lot * 1'000'003U + k.depot);
+    }
+  };
+  std::vector<std::array<Slot, 2>> slots_;
+  std::unordered_map<Key, std::int64_t, KeyHash> more_;
+};
+
+std::string missing_movement(std::int64_t missing, std::int64_t before, std::int64_t after) {
+  return fmt::format("movement {} is missing: the ledger jumps from movement {} to {} (removed "
+                     "from the file)",
+                     missing, before, after);
+}
+
+std::string broken_link(std::int64_t id, std::int64_t before) {
+  return fmt::format("movement {}: its link to movement {} is broken (the previous hash it "
+                     "records is not that movement's hash)",
+                     id, before);
+}
+
+// One stretch of the history (ids first..last), checked on its own thread: ids one after
+// another, each movement's link to the one before it, its lot and depot, its hash; and what
+// it adds to each balance. Its first movement's id and link are checked when the parts are
+// joined, against the end of the part before.
+struct ChainPart {
+  std::int64_t movements = 0;
+  std::int64_t first_id = 0, last_id = 0;
+  std::string first_prev_hash, last_hash;
+  std::optional<std::string> problem; // the first in id order; reading stopped there
+  bool head_seen = false;
+  BalanceSums sums;
+
+  explicit ChainPart(std::size_t lots) : sums(lots) {}
+};
+
+ChainPart check_part(const store::SqliteStore& store, bool own_connection, std::int64_t first,
+                     std::int64_t last, const LotLabels& lots, const DepotIndex& depots,
+                     const std::optional<std::string>& expect_head) {
+  ChainPart part(lots.size());
+  std::string bytes;
+  char hex[64];
+  store.for_each_stored_movement(
+      first, last, own_connection, [&](const store::SqliteStore::StoredMovement& m) {
+        if (part.movements == 0) {
+          part.first_id = m.id;
+          part.first_prev_hash = m.prev_hash;
+        } else if (m.id != part.last_id + 1) {
+          part.problem = missing_movement(part.last_id + 1, part.last_id, m.id);
+        } else if (m.prev_hash != part.last_hash) {
+          part.problem = broken_link(m.id, part.last_id);
+        }
+        if (part.problem) return false;
+        const auto lot_index = lots.index_of(m.lot_id);
+        const auto depot = depots.find(m.depot);
+        if (!lot_index || !depot) {
+          part.problem = !lot_index ? fmt::format("movement {}: its lot (id {}) is not in the "
+                                                  "lots table (removed from the file)",
+                                                  m.id, m.lot_id)
+                                    : fmt::format("movement {}: its depot {} is not in the "
+                                                  "depots table (removed from the file)",
+                                                  m.id, m.depot);
+          return false;
+        }
+        const auto& lot = lots[*lot_index];
+        bytes.assign(m.prev_hash);
+        append_canonical(bytes, ChainFields{.id = m.id,
+                                            .operation = m.operation,
+                                            .quantity = m.quantity,
+                                            .date = m.date,
+                                            .recorded_at = m.recorded_at,
+                                            .kind = m.kind,
+                                            .depot = m.depot,
+                                            .material = lot.material,
+                                            .lot = lot.lot,
+                                            .production = view_of(lot.production),
+                                            .expiry = view_of(lot.expiry),
+                                            .actor = m.actor,
+                                            .counterparty = m.counterparty,
+                                            .incident = m.incident,
+                                            .document = m.document,
+                                            .reason = m.reason,
+                                            .note = m.note,
+                                            .approver = m.approver,
+                                            .unusable_reason = m.unusable_reason,
+                                            .reverses = m.reverses});
+        sha256_hex_into(bytes, hex);
+        if (m.hash != std::string_view(hex, sizeof hex)) {
+          part.problem = fmt::format("movement {}: its content does not match its hash "
+                                     "(changed after it was recorded)",
+                                     m.id);
+          return false;
+        }
+        if (expect_head && m.hash == *expect_head) part.head_seen = true;
+        part.sums.add(*depot, *lot_index, m.quantity);
+        part.last_id = m.id;
+        part.last_hash.assign(m.hash);
+        ++part.movements;
+        return true;
+      });
+  return part;
+}
+
+// The first problem with the balances table in (depot, material, lot) order, as a sorted scan
+// would name it.
+struct BalanceProblem {
+  std::string depot, material, lot, message;
+  bool operator<(const BalanceProblem& o) const {
+    return std::tie(depot, material, lot) < std::tie(o.depot, o.material, o.lot);
+  }
+};
+
+void check_balances(const store::SqliteStore& store, const LotLabels& lots,
+                    const DepotIndex& depots, BalanceSums& sums) {
+  std::optional<BalanceProblem> wrong;
+  const auto keep = [](std::optional<BalanceProblem>& first, BalanceProblem p) {
+    if (!first || p < *first) first = std::move(p);
+  };
+  const auto q = [](std::int64_t t) { return Quantity::from_thousandths(t).to_string(); };
+  store.for_each_stored_balance([&](std::string_view depot, std::int64_t lot_id,
+                                    std::int64_t stored) {
+    const auto index = lots.index_of(lot_id);
+    if (!index) {
+      keep(wrong, {std::string(depot), "", "",
+                   fmt::format("balance of depot {}: it names lot id {}, which the lots table "
+                               "does not hold (removed from the file)",
+                               depot, lot_id)});
+      return;
+    }
+    const auto d = depots.find(depot);
+    const std::int64_t from_movements = d ? sums.take(*d, *index) : 0;
+    if (from_movements == stored) return;
+    const auto& lot = lots[*index];
+    keep(wrong, {std::string(depot), lot.material, lot.lot,
+                 fmt::format("balance of depot {}, material {}, lot {}: the balances table "
+                             "holds {} but the movements add up to {}",
+                             depot, lot.material, lot.lot, q(stored), q(from_movements))});
+  });
+  if (wrong) throw IntegrityError(wrong->message);
+
+  // What is left adds up to something only if the balances table lacks it.
+  std::optional<BalanceProblem> missing;
+  sums.for_each([&](std::uint32_t depot, std::size_t index, std::int64_t sum) {
+    const auto& lot = lots[index];
+    keep(missing, {depots.code(depot), lot.material, lot.lot,
+                   fmt::format("balance of depot {}, material {}, lot {}: missing from the "
+                               "balances table; the movements add up to {}",
+                               depots.code(depot), lot.material, lot.lot, q(sum))});
+  });
+  if (missing) throw IntegrityError(missing->message);
+}
+
 } // namespace
 
-std::string canonical_movement(const Movement& m, const Lot& lot) {
+void append_canonical(std::string& out, const ChainFields& f) {
   // Everything recorded about the movement, and the label of its lot (the lots table is part
-  // of what the chain protects: a changed expiry date must show).
-  Canonical c;
-  c.add("v", std::int64_t{1})
-      .add("id", m.id)
-      .add("operation", m.operation)
-      .add("date", m.date.to_string())
-      .add("recorded_at", m.recorded_at)
-      .add("kind", to_string(m.kind))
-      .add("depot", m.depot.str())
-      .add("material", m.material.str())
-      .add("lot", m.lot.str())
-      .add_opt("production", text_of(lot.production))
-      .add_opt("expiry", text_of(lot.expiry))
-      .add("quantity", m.quantity.thousandths())
-      .add("actor", m.actor.str())
-      .add("counterparty", m.counterparty)
-      .add_opt("incident", m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt)
-      .add("document", m.document)
-      .add("reason", m.reason)
-      .add("note", m.note)
-      .add_opt("approver", m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt)
-      .add("unusable_reason", m.unusable_reason)
-      .add_opt("reverses",
-           m.reverses ? std::optional<std::string>(std::to_string(*m.reverses)) : std::nullopt);
-  return c.bytes();
+  // of what the chain protects: a changed expiry date must show). Room for all of it is made
+  // once: the names, the values (an integer takes at most 20 characters) and each field's
+  // framing.
+  constexpr std::size_t kFields = 21;
+  constexpr std::size_t kNames = sizeof("v" "id" "operation" "date" "recorded_at" "kind" "depot"
+                                        "material" "lot" "production" "expiry" "quantity"
+                                        "actor" "counterparty" "incident" "document" "reason"
+                                        "note" "approver" "unusable_reason" "reverses");
+  const auto size = [](const std::optional<std::string_view>& v) { return v ? v->size() : 0; };
+  const std::size_t room =
+      kNames + kFields * (FieldWriter::kOverhead + 20) + f.date.size() + f.recorded_at.size() +
+      f.kind.size() + f.depot.size() + f.material.size() + f.lot.size() + size(f.production) +
+      size(f.expiry) + f.actor.size() + f.counterparty.size() + size(f.incident) +
+      f.document.size() + f.reason.size() + f.note.size() + size(f.approver) +
+      f.unusable_reason.size();
+  const std::size_t at = out.size();
+  out.resize(at + room);
+  FieldWriter w(out.data() + at);
+  w.field("v", std::int64_t{1});
+  w.field("id", f.id);
+  w.field("operation", f.operation);
+  w.field("date", f.date);
+  w.field("recorded_at", f.recorded_at);
+  w.field("kind", f.kind);
+  w.field("depot", f.depot);
+  w.field("material", f.material);
+  w.field("lot", f.lot);
+  w.field("production", f.production);
+  w.field("expiry", f.expiry);
+  w.field("quantity", f.quantity);
+  w.field("actor", f.actor);
+  w.field("counterparty", f.counterparty);
+  w.field("incident", f.incident);
+  w.field("document", f.document);
+  w.field("reason", f.reason);
+  w.field("note", f.note);
+  w.field("approver", f.approver);
+  w.field("unusable_reason", f.unusable_reason);
+  if (f.reverses) w.field("reverses", *f.reverses);
+  else w.field("reverses", std::optional<std::string_view>());
+  out.resize(static_cast<std::size_t>(w.end() - out.data()));
+}
+
+std::string canonical_movement(const Movement& m, const Lot& lot) {
+  const std::string date = m.date.to_string();
+  const auto production = text_of(lot.production);
+  const auto expiry = text_of(lot.expiry);
+  std::string out;
+  append_canonical(
+      out, ChainFields{.id = m.id,
+                       .operation = m.operation,
+                       .quantity = m.quantity.thousandths(),
+                       .date = date,
+                       .recorded_at = m.recorded_at,
+                       .kind = to_string(m.kind),
+                       .depot = m.depot.str(),
+                       .material = m.material.str(),
+                       .lot = m.lot.str(),
+                       .production = view_of(production),
+                       .expiry = view_of(expiry),
+                       .actor = m.actor.str(),
+                       .counterparty = m.counterparty,
+                       .incident = m.incident ? std::optional<std::string_view>(m.incident->str())
+                                              : std::nullopt,
+                       .document = m.document,
+                       .reason = m.reason,
+                       .note = m.note,
+                       .approver = m.approver ? std::optional<std::string_view>(m.approver->str())
+                                              : std::nullopt,
+                       .unusable_reason = m.unusable_reason,
+                       .reverses = m.reverses});
+  return out;
 }
 
 std::string chain_hash(const std::string& prev_hash, const Movement& m, const Lot& lot) {
@@ -56,49 +361,49 @@ std::string chain_hash(const std::string& prev_hash, const Movement& m, const Lo
 VerifyReport verify_chain(const store::SqliteStore& store,
                           const std::optional<std::string>& expect_head) {
   VerifyReport report;
-  std::string prev(kGenesisHash);
-  std::int64_t last_id = 0;
-  bool head_seen = !expect_head.has_value();
-  // depot, material and lot joined by NUL (none of them can hold one), in one reused buffer:
-  // a map of three-string tuples allocated three strings a movement.
-  std::unordered_map<std::string, Quantity> sums;
-  std::string key;
-  const auto make_key = [&key](std::string_view depot, std::string_view material,
-                               std::string_view lot) -> const std::string& {
-    key.assign(depot);
-    key += '\0';
-    key += material;
-    key += '\0';
-    key += lot;
-    return key;
-  };
+  const LotLabels lots(store.lot_labels());
+  const DepotIndex depots(store.depot_codes());
 
-  store.for_each_movement([&](const store::SqliteStore::ChainRow& row) {
-    const Movement& m = row.movement;
-    if (m.id != last_id + 1) {
-      throw IntegrityError(fmt::format("movement {} is missing: the ledger jumps from movement "
-                                       "{} to {} (removed from the file)",
-                                       last_id + 1, last_id, m.id));
+  // Hashing a million movements is seconds of work for one core, and each movement's check
+  // needs only its own row and the one before it: the history is cut into parts by id, each
+  // read and checked on a thread (and SQLite connection) of its own, and the parts joined in
+  // order. Always two parts at least, so that the joining is exercised by every test.
+  const std::int64_t last = store.last_movement_id();
+  const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
+  const std::int64_t parts = last < 2 ? 1 : std::min({std::max<std::int64_t>(cores, 2),
+                                                      std::int64_t{4}, last});
+  std::vector<std::future<ChainPart>> others;
+  for (std::int64_t i = 1; i < parts; ++i) {
+    others.push_back(std::async(std::launch::async, [&, i] {
+      return check_part(store, true, last * i / parts + 1, last * (i + 1) / parts, lots, depots,
+                        expect_head);
+    }));
+  }
+  std::vector<ChainPart> checked;
+  checked.push_back(check_part(store, false, 1, parts == 1 ? last : last / parts, lots, depots,
+                               expect_head));
+  for (auto& f : others) checked.push_back(f.get());
+
+  // Joined in order, each part's problem in its place: the first problem in id order is named.
+  std::int64_t last_id = 0;
+  std::string prev(kGenesisHash);
+  bool head_seen = !expect_head.has_value();
+  BalanceSums& sums = checked.front().sums;
+  for (auto& part : checked) {
+    if (part.movements > 0 || part.problem) {
+      if (part.first_id != last_id + 1) {
+        throw IntegrityError(missing_movement(last_id + 1, last_id, part.first_id));
+      }
+      if (part.first_prev_hash != prev) throw IntegrityError(broken_link(part.first_id, last_id));
     }
-    if (row.prev_hash != prev) {
-      throw IntegrityError(fmt::format("movement {}: its link to movement {} is broken (the "
-                                       "previous hash it records is not that movement's hash)",
-                                       m.id, last_id));
-    }
-    const std::string expected = chain_hash(prev, m, row.lot);
-    if (expected != m.hash) {
-      throw IntegrityError(fmt::format("movement {}: its content does not match its hash "
-                                       "(changed after it was recorded)",
-                                       m.id));
-    }
-    if (expect_head && m.hash == *expect_head) head_seen = true;
-    const std::string& k = make_key(m.depot.str(), m.material.str(), m.lot.str());
-    if (auto it = sums.find(k); it != sums.end()) it->second += m.quantity;
-    else sums.emplace(k, m.quantity);
-    prev = m.hash;
-    last_id = m.id;
-    ++report.movements;
-  });
+    if (part.problem) throw IntegrityError(*part.problem);
+    if (part.movements == 0) continue;
+    last_id = part.last_id;
+    prev = part.last_hash;
+    head_seen = head_seen || part.head_seen;
+    report.movements += part.movements;
+    if (&part != &checked.front()) sums.add(part.sums);
+  }
   if (store.movement_sequence() > last_id) {
     throw IntegrityError(fmt::format("movement {} is missing: movements up to {} were recorded "
                                      "but the ledger ends at {} (removed from the file)",
@@ -111,32 +416,7 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   }
 
   // The balances table must be exactly what the movements add up to.
-  for (const auto& b : store.all_balances()) {
-    auto it = sums.find(make_key(b.depot, b.material, b.lot));
-    const Quantity from_movements = it == sums.end() ? Quantity() : it->second;
-    if (from_movements != b.quantity) {
-      throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: the balances "
-                                       "table holds {} but the movements add up to {}",
-                                       b.depot, b.material, b.lot, b.quantity.to_string(),
-                                       from_movements.to_string()));
-    }
-    if (it != sums.end()) sums.erase(it);
-  }
-  // What is left adds up to something only if the balances table lacks it; name the first
-  // in (depot, material, lot) order, as a sorted map would.
-  std::vector<std::pair<std::string, Quantity>> missing;
-  for (const auto& [k, q] : sums) {
-    if (!q.is_zero()) missing.emplace_back(k, q);
-  }
-  if (!missing.empty()) {
-    const auto& [k, q] = *std::min_element(missing.begin(), missing.end());
-    const auto first = k.find('\0');
-    const auto second = k.find('\0', first + 1);
-    throw IntegrityError(fmt::format("balance of depot {}, material {}, lot {}: missing from "
-                                     "the balances table; the movements add up to {}",
-                                     k.substr(0, first), k.substr(first + 1, second - first - 1),
-                                     k.substr(second + 1), q.to_string()));
-  }
+  check_balances(store, lots, depots, sums);
 
   // Calls on commitments and deliveries carry a chain of their own.
   std::string entry_prev(kGenesisHash);

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "stockpile/commitment.hpp"
 #include "stockpile/lot.hpp"
@@ -12,6 +13,22 @@
 #include "store/sqlite_store.hpp"
 
 namespace stockpile::detail {
+
+// What the chain covers of one movement, as views. The writer's Movement and verify's stored
+// row both become this, so that there is one encoding; verify hashes the stored text as it
+// is, so a value edited in the file into another spelling shows too.
+struct ChainFields {
+  std::int64_t id = 0, operation = 0, quantity = 0; // quantity in thousandths
+  std::string_view date, recorded_at, kind, depot, material, lot;
+  std::optional<std::string_view> production, expiry; // the lot's label
+  std::string_view actor, counterparty;
+  std::optional<std::string_view> incident;
+  std::string_view document, reason, note;
+  std::optional<std::string_view> approver;
+  std::string_view unusable_reason;
+  std::optional<std::int64_t> reverses;
+};
+void append_canonical(std::string& out, const ChainFields& f);
 
 [[nodiscard]] std::string canonical_movement(const Movement& m, const Lot& lot);
 [[nodiscard]] std::string chain_hash(const std::string& prev_hash, const Movement& m,

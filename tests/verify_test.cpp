@@ -317,3 +317,61 @@ TEST_CASE("verify: dropping any of the ledger's append-only triggers is detected
                                   "from a copy and investigate");
   }
 }
+
+TEST_CASE("verify: with the history read in parts, the first problem in id order is named") {
+  // verify cuts the history into parts by id and checks each on a thread of its own (two parts
+  // at least, even for these five movements), then joins them in order. Whichever part finishes
+  // first, the problem named must be the earliest, and a gap or a broken link where two parts
+  // meet must show as it does anywhere else.
+  ClosedLedger c;
+  const std::string edit = "DROP TRIGGER movements_no_update;";
+  const std::string remove = "DROP TRIGGER movements_no_delete;";
+  SUBCASE("the first and the last movement changed") {
+    REQUIRE(c.sqlite3(edit + "UPDATE movements SET note = 'late' WHERE id = 5;"
+                             "UPDATE movements SET note = 'early' WHERE id = 1;") == 0);
+    CHECK(c.verify_error() == "movement 1: its content does not match its hash (changed after it "
+                              "was recorded)");
+  }
+  SUBCASE("a link broken late, content changed early") {
+    REQUIRE(c.sqlite3(edit + "UPDATE movements SET prev_hash = '" + std::string(64, '0') +
+                      "' WHERE id = 5; UPDATE movements SET document = 'X' WHERE id = 2;") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 2: its content does not match its hash"));
+  }
+  SUBCASE("content changed late, a movement removed early") {
+    REQUIRE(c.sqlite3(edit + remove + "UPDATE movements SET note = 'late' WHERE id = 5;"
+                                      "DELETE FROM movements WHERE id = 2;") == 0);
+    CHECK(c.verify_error() == "movement 2 is missing: the ledger jumps from movement 1 to 3 "
+                              "(removed from the file)");
+  }
+  SUBCASE("the first movement removed") {
+    REQUIRE(c.sqlite3(remove + "DELETE FROM movements WHERE id = 1;") == 0);
+    CHECK(c.verify_error() == "movement 1 is missing: the ledger jumps from movement 0 to 2 "
+                              "(removed from the file)");
+  }
+  SUBCASE("every movement from the third on removed") {
+    REQUIRE(c.sqlite3(remove + "DELETE FROM movements WHERE id >= 3;") == 0);
+    CHECK(c.verify_error() == "movement 3 is missing: movements up to 5 were recorded but the "
+                              "ledger ends at 2 (removed from the file)");
+  }
+  SUBCASE("each movement's link moved one place on") {
+    // Every link points at a real movement's hash, just not the one before.
+    REQUIRE(c.sqlite3(edit + "UPDATE movements SET prev_hash = (SELECT p.hash FROM movements p "
+                             "WHERE p.id = movements.id - 2) WHERE id >= 3;") == 0);
+    CHECK(c.verify_error() == "movement 3: its link to movement 2 is broken (the previous hash "
+                              "it records is not that movement's hash)");
+  }
+  SUBCASE("a movement's lot removed") {
+    REQUIRE(c.sqlite3("DROP TRIGGER lots_no_delete; DELETE FROM balances WHERE lot_id = "
+                      "(SELECT id FROM lots WHERE lot = 'L-A'); DELETE FROM lots WHERE lot = "
+                      "'L-A';") == 0);
+    CHECK(starts_with(c.verify_error(), "movement 2: its lot (id "));
+    CHECK(c.verify_error().find("is not in the lots table (removed from the file)") !=
+          std::string::npos);
+  }
+  SUBCASE("a movement's depot removed") {
+    REQUIRE(c.sqlite3("DELETE FROM balances WHERE depot = 'YF-01'; DELETE FROM depots WHERE "
+                      "code = 'YF-01';") == 0);
+    CHECK(c.verify_error() == "movement 5: its depot YF-01 is not in the depots table (removed "
+                              "from the file)");
+  }
+}

@@ -1,6 +1,8 @@
 // Ledger (台账): one SQLite file holding the reference data (materials, organisations, depots,
 // custodians) and, append-only, every movement of the reserve. This facade is how a program
 // works with a ledger without the CLI; every write is one transaction, all of it or none.
+// A Ledger is used by one thread at a time: give each thread its own (several may open one
+// file; SQLite lets one write at a time and the others wait up to the busy timeout).
 #pragma once
 
 #include <chrono>

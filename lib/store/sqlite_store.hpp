@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "stockpile/allocation.hpp"
@@ -144,13 +145,34 @@ public:
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& q,
                                              const std::vector<std::string>& orgs) const;
 
-  // ---- verification: every movement in id order, with its stored prev_hash ----
-  struct ChainRow {
-    Movement movement;
-    Lot lot; // its label (dates); the status is left at available: not part of the chain
-    std::string prev_hash;
+  // ---- verification: every movement in id order, as stored ----
+  // Its text is read in place: the views hold only during the call. Nothing is parsed, so
+  // that verify hashes exactly the bytes in the file.
+  struct StoredMovement {
+    std::int64_t id = 0, operation = 0, lot_id = 0, quantity = 0;
+    std::string_view date, recorded_at, kind, depot, actor, counterparty, document, reason,
+        note, unusable_reason, prev_hash, hash;
+    std::optional<std::string_view> incident, approver;
+    std::optional<std::int64_t> reverses;
   };
-  void for_each_movement(const std::function<void(const ChainRow&)>& fn) const;
+  // Every movement with first <= id <= last, in id order, until fn returns false. With
+  // own_connection it reads through a read-only connection of its own to the same file, so
+  // that threads can read parts of the history side by side (verify does).
+  void for_each_stored_movement(std::int64_t first, std::int64_t last, bool own_connection,
+                                const std::function<bool(const StoredMovement&)>& fn) const;
+  [[nodiscard]] std::int64_t last_movement_id() const; // 0 when there is none
+  [[nodiscard]] std::vector<std::string> depot_codes() const;
+  // Every lot's label, which the chain covers with each of its movements.
+  struct LotLabel {
+    std::int64_t id = 0;
+    std::string material, lot;
+    std::optional<std::string> production, expiry;
+  };
+  [[nodiscard]] std::vector<LotLabel> lot_labels() const;
+  // The balances table as stored (the depot's view holds only during the call).
+  void for_each_stored_balance(
+      const std::function<void(std::string_view depot, std::int64_t lot_id, std::int64_t quantity)>&
+          fn) const;
   [[nodiscard]] std::int64_t movement_sequence() const; // highest id ever handed out
   // (depot, material, lot) → quantity as stored in the balances table.
   struct BalanceRow {
@@ -237,6 +259,7 @@ private:
   [[nodiscard]] Reused cached(const std::string& sql) const;
 
   std::filesystem::path path_;
+  int busy_timeout_ms_ = 0;
   std::unique_ptr<SQLite::Database> db_;
   // After db_: the statements are finalized before the connection closes.
   mutable std::unique_ptr<StatementCache> statements_;
