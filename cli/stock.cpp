@@ -43,7 +43,7 @@ void setup_stock(CLI::App& app) {
                  .as_of = opt_date(o->as_of, "--as-of"),
                  .include_zero = false};
     auto ledger = open_ledger();
-    print(stock_table(group_stock(ledger.stock(q), by), by, q.as_of.value_or(ledger.today())));
+    print(stock_table(ledger.stock_totals(q, by), by, q.as_of.value_or(ledger.today())));
   });
 
   auto* lots = app.add_subcommand("lots", "Lots (批次) with their dates and status");

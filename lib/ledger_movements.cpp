@@ -589,16 +589,38 @@ std::vector<Lot> Ledger::lots(const std::optional<MaterialCode>& material) const
   });
 }
 
-std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
+namespace {
+// The organisation codes a stock query's org filter stands for (it and those below it).
+std::vector<std::string> org_codes(const Ledger& ledger, const StockQuery& query) {
   std::vector<std::string> orgs;
   if (query.org) {
-    for (const auto& o : organisation_subtree(*query.org)) orgs.push_back(o.str());
+    for (const auto& o : ledger.organisation_subtree(*query.org)) orgs.push_back(o.str());
   }
-  return impl_->read([&] {
+  return orgs;
+}
+} // namespace
+
+void Ledger::for_each_stock_line(const StockQuery& query,
+                                 const std::function<void(const StockLine&)>& fn) const {
+  const auto orgs = org_codes(*this, query);
+  impl_->read([&] {
+    // Unknown codes are refused: no lines would read as "none held".
     if (query.depot) require_depot(*impl_, *query.depot);
     if (query.material) (void)require_material(*impl_, *query.material);
-    return impl_->store.stock(query, orgs);
+    impl_->store.for_each_stock_line(query, orgs, fn);
   });
+}
+
+std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
+  std::vector<StockLine> lines;
+  for_each_stock_line(query, [&](const StockLine& l) { lines.push_back(l); });
+  return lines;
+}
+
+std::vector<StockTotal> Ledger::stock_totals(const StockQuery& query, StockGrouping by) const {
+  StockGrouper grouper(by);
+  for_each_stock_line(query, [&](const StockLine& l) { grouper.add(l); });
+  return std::move(grouper).take();
 }
 
 std::vector<Movement> Ledger::movements(const MovementQuery& query) const {

@@ -108,21 +108,26 @@ bool warning_reached(const Material& material, const Lot& lot, Date as_of,
   return as_of >= window_start(material.warn_before ? *material.warn_before : default_window);
 }
 
-std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
-                                       const std::vector<Material>& materials, Date as_of,
-                                       const ExpiryOptions& options) {
-  const auto catalog = by_code(materials);
-  std::optional<Date> last_day;
-  if (options.within) last_day = options.within->add_to(as_of);
-  std::vector<ExpiryRow> rows;
-  for (const auto& line : stock) {
-    if (!line.quantity.is_positive()) continue;
+namespace {
+
+// classify_expiry one line at a time, so that the report never holds the stock lines. The
+// materials must outlive it.
+class ExpiryClassifier {
+public:
+  ExpiryClassifier(const std::vector<Material>& materials, Date as_of,
+                   const ExpiryOptions& options)
+      : catalog_(by_code(materials)), as_of_(as_of), options_(options) {
+    if (options.within) last_day_ = options.within->add_to(as_of);
+  }
+
+  void add(const StockLine& line) {
+    if (!line.quantity.is_positive()) return;
     const auto& expiry = line.lot.expiry;
-    if (last_day && (!expiry || *expiry > *last_day)) continue;
-    const auto it = catalog.find(line.material.str());
+    if (last_day_ && (!expiry || *expiry > *last_day_)) return;
+    const auto it = catalog_.find(line.material.str());
     const Material fallback(line.material);
-    const Material& material = it == catalog.end() ? fallback : *it->second;
-    rows.push_back(ExpiryRow{
+    const Material& material = it == catalog_.end() ? fallback : *it->second;
+    rows_.push_back(ExpiryRow{
         .depot = line.depot,
         .tier = line.tier,
         .material = line.material,
@@ -131,36 +136,59 @@ std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
         .lot = line.lot.number,
         .quantity = line.quantity,
         .expiry = expiry,
-        .days_left = expiry ? std::optional<std::int64_t>(as_of.days_until(*expiry))
+        .days_left = expiry ? std::optional<std::int64_t>(as_of_.days_until(*expiry))
                             : std::nullopt,
-        .bucket = expiry_bucket(expiry, as_of, options.edges),
-        .warning = warning_reached(material, line.lot, as_of, options.default_warning)});
+        .bucket = expiry_bucket(expiry, as_of_, options_.edges),
+        .warning = warning_reached(material, line.lot, as_of_, options_.default_warning)});
   }
-  std::sort(rows.begin(), rows.end(), [](const ExpiryRow& a, const ExpiryRow& b) {
-    // Without an expiry sorts last: (true, ...) > (false, ...).
-    const auto key = [](const ExpiryRow& r) {
-      return std::make_tuple(!r.expiry.has_value(), r.expiry.value_or(Date::max()),
-                             std::cref(r.depot.str()), std::cref(r.material.str()),
-                             std::cref(r.lot.str()));
-    };
-    return key(a) < key(b);
-  });
-  return rows;
+
+  [[nodiscard]] std::vector<ExpiryRow> take() && {
+    std::sort(rows_.begin(), rows_.end(), [](const ExpiryRow& a, const ExpiryRow& b) {
+      // Without an expiry sorts last: (true, ...) > (false, ...).
+      const auto key = [](const ExpiryRow& r) {
+        return std::make_tuple(!r.expiry.has_value(), r.expiry.value_or(Date::max()),
+                               std::cref(r.depot.str()), std::cref(r.material.str()),
+                               std::cref(r.lot.str()));
+      };
+      return key(a) < key(b);
+    });
+    return std::move(rows_);
+  }
+
+private:
+  std::map<std::string, const Material*> catalog_; // into the caller's materials
+  Date as_of_;
+  const ExpiryOptions& options_;
+  std::optional<Date> last_day_;
+  std::vector<ExpiryRow> rows_;
+};
+
+} // namespace
+
+std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
+                                       const std::vector<Material>& materials, Date as_of,
+                                       const ExpiryOptions& options) {
+  ExpiryClassifier rows(materials, as_of, options);
+  for (const auto& line : stock) rows.add(line);
+  return std::move(rows).take();
 }
 
 ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
   const Date as_of = options.as_of.value_or(ledger.today());
-  // The window goes to the query, so that lots expiring later are never read (classify_expiry
-  // applies it again, for callers that pass it stock of their own).
-  const auto stock = ledger.stock(
+  const auto materials = ledger.materials();
+  ExpiryClassifier rows(materials, as_of, options);
+  // The window goes to the query, so that lots expiring later are never read (the classifier
+  // applies it again, for callers of classify_expiry that pass stock of their own).
+  ledger.for_each_stock_line(
       StockQuery{.depot = options.depot,
                  .material = options.material,
                  .org = options.org,
                  .as_of = as_of,
                  .include_zero = false,
                  .expiring_by = options.within ? std::optional<Date>(options.within->add_to(as_of))
-                                               : std::nullopt});
-  return {as_of, classify_expiry(stock, ledger.materials(), as_of, options)};
+                                               : std::nullopt},
+      [&](const StockLine& line) { rows.add(line); });
+  return {as_of, std::move(rows).take()};
 }
 
 // ---- rotation ------------------------------------------------------------------------------

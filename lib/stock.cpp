@@ -1,7 +1,7 @@
 #include "stockpile/stock.hpp"
 
 #include <algorithm>
-#include <map>
+#include <string_view>
 #include <tuple>
 
 #include "stockpile/error.hpp"
@@ -16,34 +16,61 @@ StockGrouping parse_stock_grouping(std::string_view text, std::string_view field
   throw InvalidInput(field, text, "expected depot, material, lot or tier");
 }
 
-std::vector<StockTotal> group_stock(const std::vector<StockLine>& lines, StockGrouping by) {
-  // Key: (depot, tier, material, lot) with the parts the grouping folds away left empty.
-  using Key = std::tuple<std::string, int, std::string, std::string>;
-  std::map<Key, StockTotal> totals;
-  for (const auto& l : lines) {
-    const bool with_depot = by == StockGrouping::Depot || by == StockGrouping::Lot;
-    const bool with_tier = by == StockGrouping::Tier;
-    const bool with_lot = by == StockGrouping::Lot;
-    Key key{with_depot ? l.depot.str() : std::string(),
-            with_tier ? static_cast<int>(l.tier) : -1, l.material.str(),
-            with_lot ? l.lot.number.str() : std::string()};
-    auto it = totals.find(key);
-    if (it == totals.end()) {
-      StockTotal t{.depot = with_depot ? std::optional<DepotCode>(l.depot) : std::nullopt,
-                   .tier = with_tier ? std::optional<Tier>(l.tier) : std::nullopt,
-                   .material = l.material,
-                   .name = l.name,
-                   .unit = l.unit,
-                   .lot = with_lot ? std::optional<Lot>(l.lot) : std::nullopt,
-                   .quantity = Quantity()};
-      it = totals.emplace(std::move(key), std::move(t)).first;
+void StockGrouper::add(const StockLine& l) {
+  const bool with_depot = by_ == StockGrouping::Depot || by_ == StockGrouping::Lot;
+  const bool with_tier = by_ == StockGrouping::Tier;
+  const bool with_lot = by_ == StockGrouping::Lot;
+  // Lines come in (depot, material) order from the ledger: a line of the same total as the
+  // line before needs no lookup.
+  if (last_ < totals_.size()) {
+    StockTotal& last = totals_[last_];
+    if (last.material == l.material && (!with_depot || *last.depot == l.depot) &&
+        (!with_tier || *last.tier == l.tier) && (!with_lot || last.lot->number == l.lot.number)) {
+      last.quantity += l.quantity;
+      return;
     }
-    it->second.quantity += l.quantity;
   }
-  std::vector<StockTotal> out;
-  out.reserve(totals.size());
-  for (auto& [key, total] : totals) out.push_back(std::move(total));
-  return out;
+  // Depot, tier, material and lot joined by NUL, which none of them can hold.
+  key_.assign(with_depot ? l.depot.str() : std::string_view());
+  key_ += '\0';
+  key_ += with_tier ? static_cast<char>('0' + static_cast<int>(l.tier)) : '-';
+  key_ += '\0';
+  key_ += l.material.str();
+  key_ += '\0';
+  if (with_lot) key_ += l.lot.number.str();
+  const auto [it, added] = index_.try_emplace(key_, totals_.size());
+  last_ = it->second;
+  if (!added) {
+    totals_[last_].quantity += l.quantity;
+    return;
+  }
+  totals_.push_back(StockTotal{.depot = with_depot ? std::optional<DepotCode>(l.depot) : std::nullopt,
+                               .tier = with_tier ? std::optional<Tier>(l.tier) : std::nullopt,
+                               .material = l.material,
+                               .name = l.name,
+                               .unit = l.unit,
+                               .lot = with_lot ? std::optional<Lot>(l.lot) : std::nullopt,
+                               .quantity = l.quantity});
+}
+
+std::vector<StockTotal> StockGrouper::take() && {
+  // The order a sorted map of (depot, tier, material, lot) keys gave, folded parts empty.
+  const auto key = [](const StockTotal& t) {
+    return std::make_tuple(t.depot ? std::string_view(t.depot->str()) : std::string_view(),
+                           t.tier ? static_cast<int>(*t.tier) : -1,
+                           std::string_view(t.material.str()),
+                           t.lot ? std::string_view(t.lot->number.str()) : std::string_view());
+  };
+  std::sort(totals_.begin(), totals_.end(),
+            [&](const StockTotal& a, const StockTotal& b) { return key(a) < key(b); });
+  index_.clear();
+  return std::move(totals_);
+}
+
+std::vector<StockTotal> group_stock(const std::vector<StockLine>& lines, StockGrouping by) {
+  StockGrouper grouper(by);
+  for (const auto& l : lines) grouper.add(l);
+  return std::move(grouper).take();
 }
 
 } // namespace stockpile

@@ -1207,6 +1207,23 @@ TEST_CASE("movements: stock by organisation includes its children, and tiers spl
   }
   CHECK(rows ==
         std::vector<std::string>{"physical/TENT=19", "enterprise/MED=2", "enterprise/TENT=20"});
+
+  // stock_totals folds the lines as they are read; the same totals as grouping the lines, and
+  // the same refusal of unknown codes.
+  for (const auto by : {StockGrouping::Depot, StockGrouping::Material, StockGrouping::Lot,
+                        StockGrouping::Tier}) {
+    const auto streamed = l.stock_totals({.org = OrgCode("LZ")}, by);
+    const auto grouped = group_stock(l.stock({.org = OrgCode("LZ")}), by);
+    REQUIRE(streamed.size() == grouped.size());
+    for (std::size_t i = 0; i < grouped.size(); ++i) {
+      CHECK(streamed[i].material == grouped[i].material);
+      CHECK(streamed[i].depot == grouped[i].depot);
+      CHECK(streamed[i].quantity == grouped[i].quantity);
+    }
+  }
+  CHECK(error_of<NotFound>([&] {
+          (void)l.stock_totals({.depot = DepotCode("NOWHERE")}, StockGrouping::Depot);
+        }) == "depot \"NOWHERE\": no such depot in the ledger");
 }
 
 TEST_CASE("movements: stock as of a past day is what stock was on that day") {

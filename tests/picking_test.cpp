@@ -234,6 +234,22 @@ TEST_CASE("picking: group_stock by tier splits physical from enterprise stock") 
                                                  "*/enterprise/TENT/*=20顶"});
 }
 
+TEST_CASE("picking: StockGrouper folds a line into its total wherever the line comes") {
+  // The ledger gives lines in (depot, material) order and the grouper adds a line of the total
+  // before it without a lookup; a line whose total came earlier must still find it.
+  StockGrouper grouper(StockGrouping::Depot);
+  for (const auto& l : {line("LN-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 2),
+                        line("LN-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 3),
+                        line("LN-01", Tier::Physical, "MED", "药品", "盒", "L-A", 1),
+                        line("LN-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 10),
+                        line("YF-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 7),
+                        line("LN-01", Tier::Physical, "MED", "药品", "盒", "L-B", 4)}) {
+    grouper.add(l);
+  }
+  CHECK(rows(std::move(grouper).take()) ==
+        std::vector<std::string>{"LN-01/*/MED/*=5盒", "LN-01/*/TENT/*=15顶", "YF-01/*/TENT/*=7顶"});
+}
+
 TEST_CASE("picking: group_stock of nothing is nothing, and the grouping names parse") {
   CHECK(group_stock({}, StockGrouping::Material).empty());
   CHECK(parse_stock_grouping("depot") == StockGrouping::Depot);

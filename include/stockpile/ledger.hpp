@@ -147,6 +147,13 @@ public:
 
   // ---- queries ----
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
+  // The same lines one at a time from one read snapshot, none held, in (depot, material)
+  // order: a national reserve holds a million lots.
+  void for_each_stock_line(const StockQuery& query,
+                           const std::function<void(const StockLine&)>& fn) const;
+  // The same stock folded into a grouping (what `stockpile stock` prints), line by line.
+  [[nodiscard]] std::vector<StockTotal> stock_totals(const StockQuery& query,
+                                                     StockGrouping by) const;
   [[nodiscard]] std::vector<Movement> movements(const MovementQuery& query = {}) const;
   // The movements the query selects (with `org`: only at depots of that organisation and the
   // ones below it), in id order, one at a time from one read snapshot, so memory stays flat

@@ -2,8 +2,10 @@
 // stock report and the history use.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "stockpile/codes.hpp"
@@ -48,6 +50,23 @@ struct StockTotal {
   std::string unit;
   std::optional<Lot> lot;
   Quantity quantity;
+};
+
+// Folds lot lines into a grouping one line at a time, so that a report over every lot of a
+// large ledger never holds the lines (Ledger::stock_totals); group_stock is built on it.
+class StockGrouper {
+public:
+  explicit StockGrouper(StockGrouping by) : by_(by) {}
+  void add(const StockLine& line);
+  // The totals, sorted by the grouping's keys (depot or tier, material, lot number).
+  [[nodiscard]] std::vector<StockTotal> take() &&;
+
+private:
+  StockGrouping by_;
+  std::vector<StockTotal> totals_;
+  std::unordered_map<std::string, std::size_t> index_; // key → place in totals_
+  std::size_t last_ = SIZE_MAX; // the total the previous line went to
+  std::string key_;             // reused
 };
 
 // Pure: folds lot lines into the grouping, sorted by its keys.

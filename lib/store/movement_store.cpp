@@ -351,8 +351,8 @@ std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
 
 // ---- stock ------------------------------------------------------------------------------
 
-std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
-                                          const std::vector<std::string>& orgs) const {
+void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std::string>& orgs,
+                                      const std::function<void(const StockLine&)>& fn) const {
   // The balance per depot and lot: the balances table for now, the movements up to the end
   // of a day for --as-of (the same numbers, as verify proves). A day with nothing dated after
   // it (one seek on movements_date) is "now" too: the reports ask for today, and summing every
@@ -442,11 +442,10 @@ std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
     return materials.emplace(code, std::move(info)).first->second;
   };
 
-  std::vector<StockLine> out;
   while (q.executeStep()) {
     const DepotInfo& depot = depot_of(q.getColumn(0).getString());
     const MaterialInfo& material = material_of(q.getColumn(1).getString());
-    out.push_back(StockLine{
+    fn(StockLine{
         .depot = depot.code,
         .tier = depot.tier,
         .material = material.code,
@@ -459,7 +458,6 @@ std::vector<StockLine> SqliteStore::stock(const StockQuery& f,
                    .status = parse_lot_status(q.getColumn(5).getString())},
         .quantity = Quantity::from_thousandths(q.getColumn(6).getInt64())});
   }
-  return out;
 }
 
 // ---- verification -------------------------------------------------------------------------

@@ -142,8 +142,10 @@ public:
                                              const std::optional<std::vector<std::string>>& orgs) const;
 
   // ---- stock ----
-  [[nodiscard]] std::vector<StockLine> stock(const StockQuery& q,
-                                             const std::vector<std::string>& orgs) const;
+  // The balance of each depot and lot the query selects, one line at a time, in (depot,
+  // material, expiry, lot) order.
+  void for_each_stock_line(const StockQuery& q, const std::vector<std::string>& orgs,
+                           const std::function<void(const StockLine&)>& fn) const;
 
   // ---- verification: every movement in id order, as stored ----
   // Its text is read in place: the views hold only during the call. Nothing is parsed, so
