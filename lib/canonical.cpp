@@ -1,16 +1,15 @@
+// The SHA256_* functions are deprecated in OpenSSL 3.0 in favour of EVP (see sha256_hex_into).
+#define OPENSSL_API_COMPAT 0x10100000L
 #include "canonical.hpp"
 
 #include <array>
 #include <charconv>
 #include <string>
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <stdexcept>
 
 namespace stockpile::detail {
 
-namespace {
-constexpr std::size_t kSha256Bytes = 32;
-} // namespace
 
 // Appended by hand rather than through fmt::format: verify hashes every movement, and the
 // formatting was a quarter of its time. The bytes are the same ("name:size:value;").
@@ -31,20 +30,15 @@ Canonical& Canonical::add_opt(std::string_view name, const std::optional<std::st
 }
 
 void sha256_hex_into(std::string_view data, char* out) {
-  // One digest context per thread, set up once: looking the digest up again for every hash
-  // took a lock shared by all threads, an eighth of verify's time.
-  struct Context {
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    bool ready = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1;
-    ~Context() { EVP_MD_CTX_free(ctx); }
-  };
-  thread_local Context context;
-  std::array<unsigned char, kSha256Bytes> digest{};
-  unsigned size = 0;
-  // With no digest named, EVP_DigestInit_ex starts over with the one the context holds.
-  if (!context.ready || EVP_DigestInit_ex(context.ctx, nullptr, nullptr) != 1 ||
-      EVP_DigestUpdate(context.ctx, data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(context.ctx, digest.data(), &size) != 1 || size != digest.size()) {
+  // OpenSSL's SHA256_* functions, not EVP: EVP's first digest loads the configuration and the
+  // providers (1.5-2 ms, on every command: opening a ledger hashes its schema), and each
+  // digest through it took a lock that verify's threads shared. These are deprecated since
+  // OpenSSL 3.0 (hence OPENSSL_API_COMPAT above) but in every 3.x, and they run the same
+  // SHA-NI code: a million 380-byte digests in 0.29 s against EVP's 0.55 s here.
+  SHA256_CTX ctx;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  if (SHA256_Init(&ctx) != 1 || SHA256_Update(&ctx, data.data(), data.size()) != 1 ||
+      SHA256_Final(digest.data(), &ctx) != 1) {
     throw std::runtime_error("OpenSSL could not compute a SHA-256 digest");
   }
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -55,7 +49,7 @@ void sha256_hex_into(std::string_view data, char* out) {
 }
 
 std::string sha256_hex(std::string_view data) {
-  std::string hex(kSha256Bytes * 2, '0');
+  std::string hex(SHA256_DIGEST_LENGTH * 2, '0');
   sha256_hex_into(data, hex.data());
   return hex;
 }
