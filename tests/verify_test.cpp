@@ -348,6 +348,15 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
     CHECK(c.verify_error() == "movement 1 is missing: the ledger jumps from movement 0 to 2 "
                               "(removed from the file)");
   }
+  SUBCASE("a movement slipped in below the first") {
+    // Inserts are not refused by a trigger: a row with id 0 must not be skipped by the parts.
+    REQUIRE(c.sqlite3("INSERT INTO movements (id, operation, date, recorded_at, kind, depot, "
+                      "lot_id, quantity, actor, prev_hash, hash) SELECT 0, operation, date, "
+                      "recorded_at, kind, depot, lot_id, quantity, actor, prev_hash, hash FROM "
+                      "movements WHERE id = 1;") == 0);
+    CHECK(c.verify_error() == "movement 0: the ledger's movements start at 1; this one was "
+                              "inserted into the file");
+  }
   SUBCASE("every movement from the third on removed") {
     REQUIRE(c.sqlite3(remove + "DELETE FROM movements WHERE id >= 3;") == 0);
     CHECK(c.verify_error() == "movement 3 is missing: movements up to 5 were recorded but the "

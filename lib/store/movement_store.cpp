@@ -558,8 +558,10 @@ void SqliteStore::for_each_stored_movement(
   }
 }
 
-std::int64_t SqliteStore::last_movement_id() const {
-  return db_->execAndGet("SELECT COALESCE(max(id), 0) FROM movements").getInt64();
+std::pair<std::int64_t, std::int64_t> SqliteStore::movement_id_range() const {
+  SQLite::Statement q(*db_, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM movements");
+  q.executeStep();
+  return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
 }
 
 std::vector<std::string> SqliteStore::depot_codes() const {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "stockpile/allocation.hpp"
@@ -162,7 +163,8 @@ public:
   // that threads can read parts of the history side by side (verify does).
   void for_each_stored_movement(std::int64_t first, std::int64_t last, bool own_connection,
                                 const std::function<bool(const StoredMovement&)>& fn) const;
-  [[nodiscard]] std::int64_t last_movement_id() const; // 0 when there is none
+  // The lowest and highest movement id in the table; (0, 0) when there is none.
+  [[nodiscard]] std::pair<std::int64_t, std::int64_t> movement_id_range() const;
   [[nodiscard]] std::vector<std::string> depot_codes() const;
   // Every lot's label, which the chain covers with each of its movements.
   struct LotLabel {
