@@ -370,7 +370,9 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   // order. Always two parts at least, so that the joining is exercised by every test.
   // The first part starts at the lowest id in the table, not at 1: a row slipped in below the
   // first movement must be read to be named.
-  const auto [lowest, last] = store.movement_id_range();
+  const auto ids = store.movement_id_range(); // no structured binding: the lambdas capture it
+  const std::int64_t lowest = ids.first;
+  const std::int64_t last = ids.second;
   const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
   const std::int64_t parts = last < 2 ? 1 : std::min({std::max<std::int64_t>(cores, 2),
                                                       std::int64_t{4}, last});
