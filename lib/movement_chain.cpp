@@ -243,8 +243,14 @@ void check_balances(const store::SqliteStore& store, const LotLabels& lots,
     if (!first || p < *first) first = std::move(p);
   };
   const auto q = [](std::int64_t t) { return Quantity::from_thousandths(t).to_string(); };
+  const auto text = [](const auto& date) -> std::string_view {
+    return date ? std::string_view(*date) : std::string_view("none");
+  };
+  // The stored balances summed per depot and material ("depot\0material"), for stock_totals.
+  std::unordered_map<std::string, std::int64_t> totals;
+  std::string key;
   store.for_each_stored_balance([&](std::string_view depot, std::int64_t lot_id,
-                                    std::int64_t stored) {
+                                    std::int64_t stored, std::optional<std::string_view> expiry) {
     const auto index = lots.index_of(lot_id);
     if (!index) {
       keep(wrong, {std::string(depot), "", "",
@@ -253,14 +259,22 @@ void check_balances(const store::SqliteStore& store, const LotLabels& lots,
                                depot, lot_id)});
       return;
     }
+    const auto& lot = lots[*index];
+    key.assign(depot).append(1, '\0').append(lot.material);
+    totals[key] += stored;
     const auto d = depots.find(depot);
     const std::int64_t from_movements = d ? sums.take(*d, *index) : 0;
-    if (from_movements == stored) return;
-    const auto& lot = lots[*index];
-    keep(wrong, {std::string(depot), lot.material, lot.lot,
-                 fmt::format("balance of depot {}, material {}, lot {}: the balances table "
-                             "holds {} but the movements add up to {}",
-                             depot, lot.material, lot.lot, q(stored), q(from_movements))});
+    if (from_movements != stored) {
+      keep(wrong, {std::string(depot), lot.material, lot.lot,
+                   fmt::format("balance of depot {}, material {}, lot {}: the balances table "
+                               "holds {} but the movements add up to {}",
+                               depot, lot.material, lot.lot, q(stored), q(from_movements))});
+    } else if (expiry != std::optional<std::string_view>(lot.expiry)) {
+      keep(wrong, {std::string(depot), lot.material, lot.lot,
+                   fmt::format("balance of depot {}, material {}, lot {}: the balances table "
+                               "gives expiry {} but the lot expires {}",
+                               depot, lot.material, lot.lot, text(expiry), text(lot.expiry))});
+    }
   });
   if (wrong) throw IntegrityError(wrong->message);
 
@@ -274,6 +288,31 @@ void check_balances(const store::SqliteStore& store, const LotLabels& lots,
                                depots.code(depot), lot.material, lot.lot, q(sum))});
   });
   if (missing) throw IntegrityError(missing->message);
+
+  // stock_totals must be exactly the balances (now proven) summed per depot and material;
+  // a total of zero may be kept for a material a depot no longer holds.
+  store.for_each_stored_total([&](std::string_view depot, std::string_view material,
+                                  std::int64_t stored) {
+    key.assign(depot).append(1, '\0').append(material);
+    const auto it = totals.find(key);
+    const std::int64_t from_balances = it == totals.end() ? 0 : it->second;
+    if (it != totals.end()) totals.erase(it);
+    if (from_balances == stored) return;
+    keep(wrong, {std::string(depot), std::string(material), "",
+                 fmt::format("stock total of depot {}, material {}: the stock_totals table holds "
+                             "{} but its lots' balances add up to {}",
+                             depot, material, q(stored), q(from_balances))});
+  });
+  for (const auto& [k, sum] : totals) {
+    if (sum == 0) continue;
+    const auto cut = k.find('\0');
+    const std::string depot = k.substr(0, cut), material = k.substr(cut + 1);
+    keep(wrong, {depot, material, "",
+                 fmt::format("stock total of depot {}, material {}: missing from the "
+                             "stock_totals table; its lots' balances add up to {}",
+                             depot, material, q(sum))});
+  }
+  if (wrong) throw IntegrityError(wrong->message);
 }
 
 } // namespace

@@ -135,6 +135,12 @@ TEST_CASE("foreign schema: a ledger with SQL of its own is refused before it run
                ": trigger \"movements_no_delete\" differs from stockpile's schema (changed "
                "outside stockpile)";
   }
+  SUBCASE("the trigger that keeps the stock totals removed") {
+    // Writes would go on and `stock` would show totals that no longer follow the balances.
+    crafted_sql = "DROP TRIGGER balances_update_total;";
+    expected = "ledger " + file.string() +
+               ": trigger \"balances_update_total\" is missing (removed outside stockpile)";
+  }
   SUBCASE("a balances table with a column of its own") {
     crafted_sql = "ALTER TABLE balances ADD COLUMN note TEXT;";
     expected = "ledger " + file.string() +

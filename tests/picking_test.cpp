@@ -1,6 +1,8 @@
 // First expiry first out (先进先出) and the stock groupings: pure functions, no ledger.
 #include <doctest/doctest.h>
+
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -248,6 +250,60 @@ TEST_CASE("picking: StockGrouper folds a line into its total wherever the line c
   }
   CHECK(rows(std::move(grouper).take()) ==
         std::vector<std::string>{"LN-01/*/MED/*=5盒", "LN-01/*/TENT/*=15顶", "YF-01/*/TENT/*=7顶"});
+}
+
+TEST_CASE("picking: StockGrouper finds an earlier total after a run of lines in order") {
+  // Lines in the totals' order start a new total each without a lookup; the first line out of
+  // order must still find its total among all of those.
+  StockGrouper grouper(StockGrouping::Depot);
+  for (const auto& l : {line("LN-01", Tier::Physical, "MED", "药品", "盒", "L-A", 1),
+                        line("LN-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 3),
+                        line("YF-01", Tier::Physical, "MED", "药品", "盒", "L-C", 2),
+                        line("YF-01", Tier::Physical, "TENT", "帐篷", "顶", "-", 7),
+                        line("LN-01", Tier::Physical, "MED", "药品", "盒", "L-B", 4),
+                        line("YF-01", Tier::Physical, "MED", "药品", "盒", "L-D", 1)}) {
+    grouper.add(l);
+  }
+  CHECK(rows(std::move(grouper).take()) ==
+        std::vector<std::string>{"LN-01/*/MED/*=5盒", "LN-01/*/TENT/*=3顶", "YF-01/*/MED/*=3盒",
+                                 "YF-01/*/TENT/*=7顶"});
+}
+
+TEST_CASE("picking: StockGrouper folds the ledger's depot totals into material and tier") {
+  const auto total = [](const char* depot, Tier tier, const char* material, const char* name,
+                        const char* unit, int quantity) {
+    return StockTotal{.depot = DepotCode(depot),
+                      .tier = tier,
+                      .material = MaterialCode(material),
+                      .name = name,
+                      .unit = unit,
+                      .lot = std::nullopt,
+                      .quantity = Quantity::parse(std::to_string(quantity))};
+  };
+  const std::vector<StockTotal> depot_totals{
+      total("CHEM-01", Tier::Enterprise, "TENT", "帐篷", "顶", 20),
+      total("LN-01", Tier::Physical, "MED", "药品", "盒", 5),
+      total("LN-01", Tier::Physical, "TENT", "帐篷", "顶", 15),
+      total("YF-01", Tier::Physical, "TENT", "帐篷", "顶", 4)};
+  StockGrouper by_material(StockGrouping::Material);
+  StockGrouper by_tier(StockGrouping::Tier);
+  StockGrouper by_depot(StockGrouping::Depot);
+  for (const auto& t : depot_totals) {
+    by_material.add(t);
+    by_tier.add(t);
+    by_depot.add(t);
+  }
+  CHECK(rows(std::move(by_material).take()) ==
+        std::vector<std::string>{"*/*/MED/*=5盒", "*/*/TENT/*=39顶"});
+  CHECK(rows(std::move(by_tier).take()) ==
+        std::vector<std::string>{"*/physical/MED/*=5盒", "*/physical/TENT/*=19顶",
+                                 "*/enterprise/TENT/*=20顶"});
+  CHECK(rows(std::move(by_depot).take()) ==
+        std::vector<std::string>{"CHEM-01/*/TENT/*=20顶", "LN-01/*/MED/*=5盒",
+                                 "LN-01/*/TENT/*=15顶", "YF-01/*/TENT/*=4顶"});
+  // A depot total has no lot: it cannot be folded into lots.
+  StockGrouper by_lot(StockGrouping::Lot);
+  CHECK_THROWS_AS(by_lot.add(depot_totals[0]), std::logic_error);
 }
 
 TEST_CASE("picking: group_stock of nothing is nothing, and the grouping names parse") {

@@ -268,6 +268,42 @@ TEST_CASE("verify: tampering with the file is named by verify") {
     CHECK(c.verify_error() == "balance of depot YF-01, material MED, lot L-A: the balances table "
                               "holds 9 but the movements add up to 0");
   }
+  // Schema version 8: the per-depot totals and the balances' copy of each lot's expiry are
+  // derived too, and read by `stock` and the expiry report instead of the lots.
+  SUBCASE("a tampered stock total") {
+    REQUIRE(c.sqlite3("UPDATE stock_totals SET quantity = quantity + 1000 WHERE depot = 'YF-01';") ==
+            0);
+    CHECK(c.verify_error() == "stock total of depot YF-01, material TENT: the stock_totals table "
+                              "holds 7 but its lots' balances add up to 6");
+  }
+  SUBCASE("a deleted stock total") {
+    REQUIRE(c.sqlite3("DELETE FROM stock_totals WHERE depot = 'LN-01' AND material = 'MED';") == 0);
+    CHECK(c.verify_error() == "stock total of depot LN-01, material MED: missing from the "
+                              "stock_totals table; its lots' balances add up to 5");
+  }
+  SUBCASE("an invented stock total") {
+    REQUIRE(c.sqlite3("INSERT INTO stock_totals (depot, material, quantity) "
+                      "VALUES ('YF-01', 'MED', 9000);") == 0);
+    CHECK(c.verify_error() == "stock total of depot YF-01, material MED: the stock_totals table "
+                              "holds 9 but its lots' balances add up to 0");
+  }
+  SUBCASE("a stock total of zero is no problem") {
+    REQUIRE(c.sqlite3("INSERT INTO stock_totals (depot, material, quantity) "
+                      "VALUES ('YF-01', 'MED', 0);") == 0);
+    CHECK(c.verify_error() == "(verified)");
+  }
+  SUBCASE("a balance's copy of the lot's expiry changed") {
+    REQUIRE(c.sqlite3("UPDATE balances SET expiry = '2099-01-31' WHERE depot = 'LN-01' AND "
+                      "lot_id = (SELECT id FROM lots WHERE lot = 'L-A');") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-01, material MED, lot L-A: the balances table "
+                              "gives expiry 2099-01-31 but the lot expires 2027-01-31");
+  }
+  SUBCASE("a balance's copy of the lot's expiry removed") {
+    REQUIRE(c.sqlite3("UPDATE balances SET expiry = NULL WHERE depot = 'LN-01' AND "
+                      "lot_id = (SELECT id FROM lots WHERE lot = 'L-A');") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-01, material MED, lot L-A: the balances table "
+                              "gives expiry none but the lot expires 2027-01-31");
+  }
   SUBCASE("a dropped trigger, and nothing else") {
     for (const char* trigger :
          {"movements_no_update", "movements_no_delete", "lots_no_update", "lots_no_delete"}) {
@@ -383,4 +419,40 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
     CHECK(c.verify_error() == "movement 5: its depot YF-01 is not in the depots table (removed "
                               "from the file)");
   }
+}
+
+TEST_CASE("verify: a ledger made before schema version 8 gets its totals and expiry copies") {
+  // Version 8 derives stock_totals and balances.expiry from what the file already holds. The
+  // file is taken back to version 7 as it was (same schema, same digest), then reopened.
+  ClosedLedger c;
+  REQUIRE(c.sqlite3("DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
+                    "DROP INDEX balances_held_expiry; DROP TABLE stock_totals;"
+                    "ALTER TABLE balances DROP COLUMN expiry; PRAGMA user_version = 7;") == 0);
+  auto l = Ledger::open(c.file, utc());
+  CHECK(l.verify().head_hash == c.head);
+  // The totals came from the balances: TENT 5 at LN-01 (15 - 4 - 6), 6 at YF-01; MED 5.
+  const auto totals = l.stock_totals({}, StockGrouping::Depot);
+  REQUIRE(totals.size() == 3);
+  CHECK(totals[0].depot->str() == "LN-01");
+  CHECK(totals[0].material.str() == "MED");
+  CHECK(totals[0].quantity == qty("5"));
+  CHECK(totals[1].material.str() == "TENT");
+  CHECK(totals[1].quantity == qty("5"));
+  CHECK(totals[2].depot->str() == "YF-01");
+  CHECK(totals[2].quantity == qty("6"));
+  // The expiry copy is in place: the lot shows in a window that reaches its expiry, and later
+  // movements keep the totals.
+  StockQuery window;
+  window.expiring_by = day("2027-01-31");
+  CHECK(l.stock(window).size() == 1);
+  window.expiring_by = day("2027-01-30");
+  CHECK(l.stock(window).empty());
+  (void)l.issue({.depot = DepotCode("LN-01"),
+                 .material = MaterialCode("TENT"),
+                 .lot = std::nullopt,
+                 .quantity = qty("5"),
+                 .date = day("2026-11-21"),
+                 .actor = keeper()});
+  CHECK(l.stock_totals({}, StockGrouping::Depot).size() == 2); // LN-01 holds no TENT now
+  CHECK_NOTHROW((void)l.verify());
 }

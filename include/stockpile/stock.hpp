@@ -58,12 +58,21 @@ class StockGrouper {
 public:
   explicit StockGrouper(StockGrouping by) : by_(by) {}
   void add(const StockLine& line);
+  // A total of one depot and material (depot and tier set, no lot); not for StockGrouping::Lot.
+  void add(const StockTotal& depot_total);
   // The totals, sorted by the grouping's keys (depot or tier, material, lot number).
   [[nodiscard]] std::vector<StockTotal> take() &&;
 
 private:
+  void add(const DepotCode& depot, Tier tier, const MaterialCode& material,
+           const std::string& name, const std::string& unit, const Lot* lot, Quantity quantity);
+  static void key_text(std::string& out, std::string_view depot, bool with_tier, Tier tier,
+                       std::string_view material, std::string_view lot);
+  static std::string key_text(const StockTotal& total);
+
   StockGrouping by_;
   std::vector<StockTotal> totals_;
+  bool in_order_ = true; // every line so far came after the one before, in the totals' order
   std::unordered_map<std::string, std::size_t> index_; // key → place in totals_
   std::size_t last_ = SIZE_MAX; // the total the previous line went to
   std::string key_;             // reused

@@ -178,8 +178,11 @@ Quantity SqliteStore::balance(const std::string& depot, std::int64_t lot_id) con
 }
 
 void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity) {
-  auto q = cached("INSERT INTO balances (depot, lot_id, quantity) VALUES (?, ?, ?) "
-                            "ON CONFLICT (depot, lot_id) DO UPDATE SET quantity = excluded.quantity");
+  // The lot's expiry is copied once, when the depot first holds the lot (schema version 8);
+  // the triggers on balances keep stock_totals.
+  auto q = cached("INSERT INTO balances (depot, lot_id, quantity, expiry) "
+                  "VALUES (?1, ?2, ?3, (SELECT expiry FROM lots WHERE id = ?2)) "
+                  "ON CONFLICT (depot, lot_id) DO UPDATE SET quantity = excluded.quantity");
   q->bind(1, depot);
   q->bind(2, lot_id);
   q->bind(3, quantity.thousandths());
@@ -351,18 +354,103 @@ std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
 
 // ---- stock ------------------------------------------------------------------------------
 
+namespace {
+
+// A depot's tier and a material's current name and unit, looked up once each, not joined
+// into every line: 250 depots and 5,000 materials against 24k–174k lines, where the joins
+// (the material_current view's latest revision above all) took half the query's time.
+class StockNames {
+public:
+  struct DepotInfo {
+    DepotCode code;
+    Tier tier;
+  };
+  struct MaterialInfo {
+    MaterialCode code;
+    std::string name;
+    std::string unit;
+  };
+
+  explicit StockNames(StatementCache& cache) : cache_(cache) {}
+
+  const DepotInfo& depot(std::string_view code) {
+    if (last_depot_ && last_depot_->code.str() == code) return *last_depot_;
+    key_.assign(code);
+    if (auto it = depots_.find(key_); it != depots_.end()) return *(last_depot_ = &it->second);
+    auto level = cache_.get("SELECT o.level FROM depots d JOIN organisations o ON o.code = d.org "
+                            "WHERE d.code = ?");
+    level->bind(1, key_);
+    const bool enterprise =
+        level->executeStep() && level->getColumn(0).getString() == "enterprise";
+    const auto it =
+        depots_
+            .emplace(key_, DepotInfo{DepotCode(key_), enterprise ? Tier::Enterprise : Tier::Physical})
+            .first;
+    return *(last_depot_ = &it->second);
+  }
+
+  const MaterialInfo& material(std::string_view code) {
+    if (last_material_ && last_material_->code.str() == code) return *last_material_;
+    key_.assign(code);
+    if (auto it = materials_.find(key_); it != materials_.end()) {
+      return *(last_material_ = &it->second);
+    }
+    auto m = cache_.get("SELECT name, unit FROM material_current WHERE code = ?");
+    m->bind(1, key_);
+    MaterialInfo info{MaterialCode(key_), {}, {}};
+    if (m->executeStep()) {
+      info.name = m->getColumn(0).getString();
+      info.unit = m->getColumn(1).getString();
+    }
+    return *(last_material_ = &materials_.emplace(key_, std::move(info)).first->second);
+  }
+
+  // Every material's current name and unit in one pass over the revisions in key order (the
+  // last revision of each code is the current one): for a report over every depot, where one
+  // lookup per material (5,000) took a fifth of `stock`'s time.
+  void load_every_material(SQLite::Database& db) {
+    SQLite::Statement q(db, "SELECT code, name, unit FROM material_revisions "
+                            "ORDER BY code, revision");
+    MaterialInfo* last = nullptr;
+    while (q.executeStep()) {
+      const char* code = q.getColumn(0).getText();
+      if (!last || last->code.str() != code) {
+        key_.assign(code);
+        last = &materials_.try_emplace(key_, MaterialInfo{MaterialCode(key_), {}, {}})
+                    .first->second;
+      }
+      last->name = q.getColumn(1).getString();
+      last->unit = q.getColumn(2).getString();
+    }
+  }
+
+private:
+  StatementCache& cache_;
+  std::string key_; // reused
+  // unordered_map never moves its values: the pointers stay good.
+  std::unordered_map<std::string, DepotInfo> depots_;
+  std::unordered_map<std::string, MaterialInfo> materials_;
+  const DepotInfo* last_depot_ = nullptr; // lines come in depot order
+  const MaterialInfo* last_material_ = nullptr;
+};
+
+} // namespace
+
+bool SqliteStore::is_now(const std::optional<Date>& as_of) const {
+  // The balance at the end of a day with nothing dated after it (one seek on movements_date)
+  // is the balance now: the reports ask for today, and summing every movement for them made
+  // them grow with the history.
+  if (!as_of) return true;
+  auto later = cached("SELECT EXISTS (SELECT 1 FROM movements WHERE date > ?)");
+  later->bind(1, as_of->to_string());
+  return later->executeStep() && later->getColumn(0).getInt() == 0;
+}
+
 void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std::string>& orgs,
                                       const std::function<void(const StockLine&)>& fn) const {
   // The balance per depot and lot: the balances table for now, the movements up to the end
-  // of a day for --as-of (the same numbers, as verify proves). A day with nothing dated after
-  // it (one seek on movements_date) is "now" too: the reports ask for today, and summing every
-  // movement for them made them grow with the history.
-  bool from_balances = !f.as_of;
-  if (f.as_of) {
-    auto later = cached("SELECT EXISTS (SELECT 1 FROM movements WHERE date > ?)");
-    later->bind(1, f.as_of->to_string());
-    from_balances = later->executeStep() && later->getColumn(0).getInt() == 0;
-  }
+  // of a day for --as-of (the same numbers, as verify proves).
+  const bool from_balances = is_now(f.as_of);
   // Only the filters given go into the SQL: "?N IS NULL OR col = ?N" keeps SQLite from using
   // the (depot, lot) key, and one depot's stock then scanned every balance in the ledger.
   std::vector<std::string> args;
@@ -370,8 +458,18 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
     args.push_back(std::move(value));
     return fmt::format("?{}", args.size());
   };
+  // The expiry report's window: the held balances by expiry (balances_held_expiry), the
+  // index's own condition spelled out so that SQLite takes it. Only the lots in the window
+  // that are held somewhere are read (25k at 1M movements), not every lot that expires by
+  // its end (60k, most emptied long ago).
+  const bool held_by_expiry = from_balances && f.expiring_by && !f.include_zero;
   std::string balances;
-  if (from_balances) {
+  if (held_by_expiry) {
+    balances = "SELECT depot, lot_id, quantity FROM balances WHERE quantity > 0 AND expiry IS "
+               "NOT NULL AND expiry <= " +
+               param(f.expiring_by->to_string());
+    if (f.depot) balances += " AND depot = " + param(f.depot->str());
+  } else if (from_balances) {
     balances = "SELECT depot, lot_id, quantity FROM balances";
     if (f.depot) balances += " WHERE depot = " + param(f.depot->str());
   } else {
@@ -383,20 +481,22 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
   std::string where = f.include_zero ? "1" : "b.quantity <> 0";
   if (f.material) where += " AND l.material = " + param(f.material->str());
   // A lot without an expiry (NULL) never passes l.expiry <= ?.
-  if (f.expiring_by) where += " AND l.expiry <= " + param(f.expiring_by->to_string());
+  if (f.expiring_by && !held_by_expiry) {
+    where += " AND l.expiry <= " + param(f.expiring_by->to_string());
+  }
   if (f.org) {
     where += " AND d.org IN (";
     for (std::size_t i = 0; i < orgs.size(); ++i) where += (i ? ", " : "") + param(orgs[i]);
     where += ")";
   }
-  // The lots that expire within the expiry report's window first (lots_expiry), then their
-  // balances (balances_lot): SQLite's own choice, every balance in key order to save the sort,
-  // read all 44k balances of the 100k bench ledger for the 6k in a 90-day window.
-  // One material's lots likewise (its few lots, then their balances at the depot by key):
-  // the depot's balances first read 4,222 lots at random to keep 1 at 1M movements.
-  const bool lots_first = from_balances && (f.material || (f.expiring_by && !f.depot));
+  // One material's lots first (its few lots, then their balances at the depot by key): the
+  // depot's balances first read 4,222 lots at random to keep 1 at 1M movements. With a window
+  // but zero balances wanted, the lots that expire within it first (lots_expiry), then their
+  // balances (balances_lot).
+  const bool lots_first =
+      from_balances && (f.material || (f.expiring_by && !held_by_expiry && !f.depot));
   const char* from = lots_first ? "lots l CROSS JOIN bal b ON b.lot_id = l.id"
-                                : "bal b JOIN lots l ON l.id = b.lot_id";
+                                : "bal b CROSS JOIN lots l ON l.id = b.lot_id";
   const std::string sql = fmt::format(
       "WITH bal AS ({}) "
       "SELECT b.depot, l.material, l.lot, l.production, l.expiry, {}, b.quantity FROM {} {}"
@@ -405,46 +505,10 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
   SQLite::Statement q(*db_, sql);
   for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
 
-  // A depot's tier and a material's current name and unit are looked up once each, not
-  // joined into every line: 250 depots and 5,000 materials against 44k lines at 100k
-  // movements, where the joins (the material_current view's latest revision above all) took
-  // half the query's time.
-  struct DepotInfo {
-    DepotCode code;
-    Tier tier;
-  };
-  struct MaterialInfo {
-    MaterialCode code;
-    std::string name;
-    std::string unit;
-  };
-  std::unordered_map<std::string, DepotInfo> depots;
-  std::unordered_map<std::string, MaterialInfo> materials;
-  const auto depot_of = [&](const std::string& code) -> const DepotInfo& {
-    if (auto it = depots.find(code); it != depots.end()) return it->second;
-    auto level = cached("SELECT o.level FROM depots d JOIN organisations o ON o.code = d.org "
-                        "WHERE d.code = ?");
-    level->bind(1, code);
-    const bool enterprise = level->executeStep() && level->getColumn(0).getString() == "enterprise";
-    return depots
-        .emplace(code, DepotInfo{DepotCode(code), enterprise ? Tier::Enterprise : Tier::Physical})
-        .first->second;
-  };
-  const auto material_of = [&](const std::string& code) -> const MaterialInfo& {
-    if (auto it = materials.find(code); it != materials.end()) return it->second;
-    auto m = cached("SELECT name, unit FROM material_current WHERE code = ?");
-    m->bind(1, code);
-    MaterialInfo info{MaterialCode(code), {}, {}};
-    if (m->executeStep()) {
-      info.name = m->getColumn(0).getString();
-      info.unit = m->getColumn(1).getString();
-    }
-    return materials.emplace(code, std::move(info)).first->second;
-  };
-
+  StockNames names(statements());
   while (q.executeStep()) {
-    const DepotInfo& depot = depot_of(q.getColumn(0).getString());
-    const MaterialInfo& material = material_of(q.getColumn(1).getString());
+    const auto& depot = names.depot(q.getColumn(0).getText());
+    const auto& material = names.material(q.getColumn(1).getText());
     fn(StockLine{
         .depot = depot.code,
         .tier = depot.tier,
@@ -458,6 +522,44 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
                    .status = parse_lot_status(q.getColumn(5).getString())},
         .quantity = Quantity::from_thousandths(q.getColumn(6).getInt64())});
   }
+}
+
+bool SqliteStore::for_each_stock_total(const StockQuery& f, const std::vector<std::string>& orgs,
+                                       const std::function<void(const StockTotal&)>& fn) const {
+  // stock_totals holds the stock now and nothing per lot.
+  if (f.include_zero || f.expiring_by || !is_now(f.as_of)) return false;
+  std::vector<std::string> args;
+  const auto param = [&](std::string value) {
+    args.push_back(std::move(value));
+    return fmt::format("?{}", args.size());
+  };
+  std::string sql = "SELECT t.depot, t.material, t.quantity FROM stock_totals t ";
+  if (f.org) sql += "JOIN depots d ON d.code = t.depot ";
+  sql += "WHERE t.quantity <> 0";
+  if (f.depot) sql += " AND t.depot = " + param(f.depot->str());
+  if (f.material) sql += " AND t.material = " + param(f.material->str());
+  if (f.org) {
+    sql += " AND d.org IN (";
+    for (std::size_t i = 0; i < orgs.size(); ++i) sql += (i ? ", " : "") + param(orgs[i]);
+    sql += ")";
+  }
+  sql += " ORDER BY t.depot, t.material";
+  SQLite::Statement q(*db_, sql);
+  for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
+  StockNames names(statements());
+  if (!f.depot && !f.material) names.load_every_material(*db_);
+  while (q.executeStep()) {
+    const auto& depot = names.depot(q.getColumn(0).getText());
+    const auto& material = names.material(q.getColumn(1).getText());
+    fn(StockTotal{.depot = depot.code,
+                  .tier = depot.tier,
+                  .material = material.code,
+                  .name = material.name,
+                  .unit = material.unit,
+                  .lot = std::nullopt,
+                  .quantity = Quantity::from_thousandths(q.getColumn(2).getInt64())});
+  }
+  return true;
 }
 
 // ---- verification -------------------------------------------------------------------------
@@ -590,12 +692,22 @@ std::vector<SqliteStore::LotLabel> SqliteStore::lot_labels() const {
 }
 
 void SqliteStore::for_each_stored_balance(
-    const std::function<void(std::string_view, std::int64_t, std::int64_t)>& fn) const {
-  RawScan q(*db_, "SELECT depot, lot_id, quantity FROM balances");
+    const std::function<void(std::string_view, std::int64_t, std::int64_t,
+                             std::optional<std::string_view>)>& fn) const {
+  RawScan q(*db_, "SELECT depot, lot_id, quantity, expiry FROM balances");
   sqlite3_stmt* st = q.get();
   while (q.step()) {
-    fn(text_at(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2));
+    fn(text_at(st, 0), sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+       sqlite3_column_type(st, 3) == SQLITE_NULL ? std::nullopt
+                                                 : std::optional<std::string_view>(text_at(st, 3)));
   }
+}
+
+void SqliteStore::for_each_stored_total(
+    const std::function<void(std::string_view, std::string_view, std::int64_t)>& fn) const {
+  RawScan q(*db_, "SELECT depot, material, quantity FROM stock_totals");
+  sqlite3_stmt* st = q.get();
+  while (q.step()) fn(text_at(st, 0), text_at(st, 1), sqlite3_column_int64(st, 2));
 }
 
 // ---- exports: one statement stepped row by row ------------------------------------------------

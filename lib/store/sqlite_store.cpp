@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <sqlite3.h>
@@ -183,6 +184,20 @@ void refuse_foreign_schema(SQLite::Database& db, const std::filesystem::path& fi
           file.string(), kind(object.type), quote(name)));
     }
   }
+  // A trigger that keeps derived data (stock_totals from the balances) must be there: without
+  // it `stock` would quietly show totals that no longer follow the stock. A removed
+  // append-only trigger is left to verify, which names it.
+  const auto append_only = append_only_triggers();
+  for (const auto& [name, object] : expected) {
+    if (object.type != "trigger" || objects.count(name) != 0 ||
+        std::find(append_only.begin(), append_only.end(), name) != append_only.end()) {
+      continue;
+    }
+    throw IntegrityError(fmt::format(
+        "ledger {}: trigger {} is missing (removed outside stockpile); the data it keeps would "
+        "no longer follow the stock: restore the file from a copy and investigate",
+        file.string(), quote(name)));
+  }
   snapshot.commit();
 }
 
@@ -260,10 +275,12 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
 
 SqliteStore::~SqliteStore() = default;
 
-Reused SqliteStore::cached(const std::string& sql) const {
+StatementCache& SqliteStore::statements() const {
   if (!statements_) statements_ = std::make_unique<StatementCache>(*db_);
-  return statements_->get(sql);
+  return *statements_;
 }
+
+Reused SqliteStore::cached(const std::string& sql) const { return statements().get(sql); }
 
 void SqliteStore::migrate() {
   const int current = schema_version();

@@ -147,6 +147,13 @@ public:
   // material, expiry, lot) order.
   void for_each_stock_line(const StockQuery& q, const std::vector<std::string>& orgs,
                            const std::function<void(const StockLine&)>& fn) const;
+  // The stock per depot and material from stock_totals (depot and tier set, no lot), in
+  // (depot, material) order; false, and nothing called, when the query asks for what the
+  // table does not hold (a day with later movements, zero lines, an expiry window).
+  bool for_each_stock_total(const StockQuery& q, const std::vector<std::string>& orgs,
+                            const std::function<void(const StockTotal&)>& fn) const;
+  // Whether the balance at the end of `as_of` is the balance now (no movement dated later).
+  [[nodiscard]] bool is_now(const std::optional<Date>& as_of) const;
 
   // ---- verification: every movement in id order, as stored ----
   // Its text is read in place: the views hold only during the call. Nothing is parsed, so
@@ -173,10 +180,14 @@ public:
     std::optional<std::string> production, expiry;
   };
   [[nodiscard]] std::vector<LotLabel> lot_labels() const;
-  // The balances table as stored (the depot's view holds only during the call).
+  // The balances table as stored (the views hold only during the call).
   void for_each_stored_balance(
-      const std::function<void(std::string_view depot, std::int64_t lot_id, std::int64_t quantity)>&
-          fn) const;
+      const std::function<void(std::string_view depot, std::int64_t lot_id, std::int64_t quantity,
+                               std::optional<std::string_view> expiry)>& fn) const;
+  // The stock_totals table as stored (the views hold only during the call).
+  void for_each_stored_total(
+      const std::function<void(std::string_view depot, std::string_view material,
+                               std::int64_t quantity)>& fn) const;
   [[nodiscard]] std::int64_t movement_sequence() const; // highest id ever handed out
   // (depot, material, lot) → quantity as stored in the balances table.
   struct BalanceRow {
@@ -261,6 +272,7 @@ private:
   // A prepared statement kept for the store's life (statement_cache.hpp): for the one-row
   // lookups and inserts an import or a posting runs once per row.
   [[nodiscard]] Reused cached(const std::string& sql) const;
+  [[nodiscard]] StatementCache& statements() const; // made on first use
 
   std::filesystem::path path_;
   int busy_timeout_ms_ = 0;
