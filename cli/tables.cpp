@@ -126,9 +126,12 @@ Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date 
   }
   cols.emplace_back("quantity", "qty", true);
   cols.emplace_back("unit");
+  const std::size_t width = cols.size();
   Table t(std::move(cols));
+  t.reserve(totals.size());
   for (const auto& s : totals) {
     std::vector<Cell> row;
+    row.reserve(width);
     if (s.depot) row.push_back(Cell::str(s.depot->str()));
     if (s.tier) row.push_back(Cell::str(std::string(to_string(*s.tier))));
     row.push_back(Cell::str(s.material.str()));

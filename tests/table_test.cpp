@@ -137,6 +137,28 @@ TEST_CASE("table: text output escapes control characters") {
         "note\n" + std::string(shown.size(), '-') + "\n" + shown + "\n");
 }
 
+TEST_CASE("table: each kind of character that needs escaping is escaped, beside plain cells") {
+  // Plain cells are shown as they are without a copy; any one of these must still be caught
+  // on its own, and the column widths must come from what is shown.
+  Table t({Column{"code", ""}, Column{"note", ""}});
+  t.add_row({Cell::str("A"), Cell::str("帐篷")});
+  t.add_row({Cell::str("B"), Cell::str("x\ry")});
+  t.add_row({Cell::str("C"), Cell::str("\x7f")});
+  t.add_row({Cell::str("D"), Cell::str("\xC2\x85")});      // NEL, a C1 control
+  t.add_row({Cell::str("E"), Cell::str("\xE2\x81\xA6z")}); // U+2066, an isolate
+  t.add_row({Cell::str("F"), Cell::str("\xE5\xB8")});      // a cut-off character
+  t.add_row({Cell::str("G"), Cell::num("12.5")});
+  CHECK(render(t, OutputFormat::Table) == "code  note\n"
+                                          "----  --------\n"
+                                          "A     帐篷\n"
+                                          "B     x\\ry\n"
+                                          "C     \\x7f\n"
+                                          "D     \\x85\n"
+                                          "E     \\u2066z\n"
+                                          "F     \\xe5\\xb8\n"
+                                          "G         12.5\n");
+}
+
 TEST_CASE("table: rows must match the columns") {
   Table t({{"a", ""}, {"b", ""}});
   CHECK_THROWS_AS(t.add_row({Cell::str("x")}), std::logic_error);

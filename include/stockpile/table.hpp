@@ -39,6 +39,7 @@ public:
 
   // Throws std::logic_error unless the row has one cell per column.
   void add_row(std::vector<Cell> row);
+  void reserve(std::size_t rows) { rows_.reserve(rows); }
 
   [[nodiscard]] const std::vector<Column>& columns() const noexcept { return columns_; }
   [[nodiscard]] const std::vector<std::vector<Cell>>& rows() const noexcept { return rows_; }
