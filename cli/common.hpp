@@ -72,6 +72,19 @@ void say(const std::string& line);
 [[nodiscard]] Table movement_table(const std::vector<Movement>& movements, bool full);
 // day: the day the lot statuses are shown for (expired or not).
 [[nodiscard]] Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day);
+// The same table a total at a time (stock streams the ledger's totals into it).
+class StockTable {
+public:
+  StockTable(StockGrouping by, Date day);
+  void add(const StockTotal& total);
+  void reserve(std::size_t rows) { table_.reserve(rows); }
+  [[nodiscard]] Table take() && { return std::move(table_); }
+
+private:
+  static std::vector<Column> columns(StockGrouping by);
+  Table table_;
+  Date day_;
+};
 
 // Registers each command group (one file each).
 void setup_init(CLI::App& app);

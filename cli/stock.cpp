@@ -43,7 +43,9 @@ void setup_stock(CLI::App& app) {
                  .as_of = opt_date(o->as_of, "--as-of"),
                  .include_zero = false};
     auto ledger = open_ledger();
-    print(stock_table(ledger.stock_totals(q, by), by, q.as_of.value_or(ledger.today())));
+    StockTable table(by, q.as_of.value_or(ledger.today()));
+    ledger.for_each_stock_total(q, by, [&](const StockTotal& t) { table.add(t); });
+    print(std::move(table).take());
   });
 
   auto* lots = app.add_subcommand("lots", "Lots (批次) with their dates and status");

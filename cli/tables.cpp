@@ -113,7 +113,9 @@ Table movement_table(const std::vector<Movement>& movements, bool full) {
   return t;
 }
 
-Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day) {
+StockTable::StockTable(StockGrouping by, Date day) : table_(columns(by)), day_(day) {}
+
+std::vector<Column> StockTable::columns(StockGrouping by) {
   std::vector<Column> cols;
   if (by == StockGrouping::Depot || by == StockGrouping::Lot) cols.emplace_back("depot");
   if (by == StockGrouping::Tier) cols.emplace_back("tier");
@@ -126,29 +128,34 @@ Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date 
   }
   cols.emplace_back("quantity", "qty", true);
   cols.emplace_back("unit");
-  const std::size_t width = cols.size();
-  Table t(std::move(cols));
-  t.reserve(totals.size());
-  for (const auto& s : totals) {
-    std::vector<Cell> row;
-    row.reserve(width);
-    if (s.depot) row.push_back(Cell::str(s.depot->str()));
-    if (s.tier) row.push_back(Cell::str(std::string(to_string(*s.tier))));
-    row.push_back(Cell::str(s.material.str()));
-    row.push_back(Cell::str(s.name));
-    if (s.lot) {
-      row.push_back(Cell::str(s.lot->number.str()));
-      row.push_back(s.lot->expiry ? Cell::str(s.lot->expiry->to_string()) : Cell::null());
-      // What a keeper needs to see is whether the lot can go out: an expired lot says so.
-      row.push_back(Cell::str(s.lot->status == LotStatus::Available && s.lot->expired_on(day)
-                                  ? "expired"
-                                  : std::string(to_string(s.lot->status))));
-    }
-    row.push_back(Cell::num(s.quantity.to_string()));
-    row.push_back(Cell::str(s.unit));
-    t.add_row(std::move(row));
+  return cols;
+}
+
+void StockTable::add(const StockTotal& s) {
+  std::vector<Cell> row;
+  row.reserve(table_.columns().size());
+  if (s.depot) row.push_back(Cell::str(s.depot->str()));
+  if (s.tier) row.push_back(Cell::str(std::string(to_string(*s.tier))));
+  row.push_back(Cell::str(s.material.str()));
+  row.push_back(Cell::str(s.name));
+  if (s.lot) {
+    row.push_back(Cell::str(s.lot->number.str()));
+    row.push_back(s.lot->expiry ? Cell::str(s.lot->expiry->to_string()) : Cell::null());
+    // What a keeper needs to see is whether the lot can go out: an expired lot says so.
+    row.push_back(Cell::str(s.lot->status == LotStatus::Available && s.lot->expired_on(day_)
+                                ? "expired"
+                                : std::string(to_string(s.lot->status))));
   }
-  return t;
+  row.push_back(Cell::num(s.quantity.to_string()));
+  row.push_back(Cell::str(s.unit));
+  table_.add_row(std::move(row));
+}
+
+Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day) {
+  StockTable t(by, day);
+  t.reserve(totals.size());
+  for (const auto& s : totals) t.add(s);
+  return std::move(t).take();
 }
 
 } // namespace stockpile::cli

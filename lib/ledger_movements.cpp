@@ -626,13 +626,30 @@ std::vector<StockTotal> Ledger::stock_totals(const StockQuery& query, StockGroup
     // Any grouping but by lot folds the per-depot totals the ledger keeps (stock_totals);
     // the same numbers as folding every lot line, which verify proves.
     if (by != StockGrouping::Lot &&
-        impl_->store.for_each_stock_total(query, orgs,
+        impl_->store.for_each_stock_total(query, orgs, true,
                                           [&](const StockTotal& t) { grouper.add(t); })) {
       return;
     }
     impl_->store.for_each_stock_line(query, orgs, [&](const StockLine& l) { grouper.add(l); });
   });
   return std::move(grouper).take();
+}
+
+void Ledger::for_each_stock_total(const StockQuery& query, StockGrouping by,
+                                  const std::function<void(const StockTotal&)>& fn) const {
+  if (by == StockGrouping::Depot) {
+    // By depot the ledger's totals are the rows, already in order: passed on as read, none
+    // held (123,719 of them at 1M movements).
+    const auto orgs = org_codes(*this, query);
+    bool streamed = false;
+    impl_->read([&] {
+      if (query.depot) require_depot(*impl_, *query.depot);
+      if (query.material) (void)require_material(*impl_, *query.material);
+      streamed = impl_->store.for_each_stock_total(query, orgs, false, fn);
+    });
+    if (streamed) return;
+  }
+  for (const auto& total : stock_totals(query, by)) fn(total);
 }
 
 std::vector<Movement> Ledger::movements(const MovementQuery& query) const {

@@ -1226,6 +1226,62 @@ TEST_CASE("movements: stock by organisation includes its children, and tiers spl
         }) == "depot \"NOWHERE\": no such depot in the ledger");
 }
 
+TEST_CASE("movements: the ledger's stock totals are the lot lines folded, in every grouping") {
+  // stock reads the per-depot totals the ledger keeps (stock_totals) for every grouping but
+  // by lot, and by depot streams them as read: the same rows as folding every lot line, for
+  // any filter, with an emptied material and several lots per material; a past day falls
+  // back to the lines.
+  Reserve r;
+  auto& l = r.ledger;
+  (void)l.receive(receipt("LN-01", "MED", "L-A", "5", "2026-11-10", "2027-01-31"));
+  (void)l.receive(receipt("LN-01", "MED", "L-B", "8", "2026-11-11", "2027-03-31"));
+  (void)l.receive(receipt("LN-01", "TENT", nullptr, "15", "2026-11-12"));
+  (void)l.receive(receipt("CHEM-01", "TENT", nullptr, "20", "2026-11-12"));
+  (void)l.receive(receipt("CHEM-01", "MED", "L-C", "2", "2026-11-13", "2027-02-28"));
+  (void)l.transfer(transfer("LN-01", "YF-01", "MED", "L-A", "5", "2026-11-14"));
+  (void)l.issue(issue("CHEM-01", "MED", "L-C", "2", "2026-11-15")); // CHEM-01 holds no MED now
+  (void)l.issue(issue("LN-01", "TENT", nullptr, "4", "2026-11-16"));
+
+  const auto text = [](const StockTotal& t) {
+    return (t.depot ? t.depot->str() : "*") + "/" +
+           (t.tier ? std::string(to_string(*t.tier)) : "*") + "/" + t.material.str() + "/" +
+           (t.lot ? t.lot->number.str() : "*") + "/" + t.name + "/" + t.unit + "=" +
+           t.quantity.to_string();
+  };
+  const auto texts = [&](const std::vector<StockTotal>& totals) {
+    std::vector<std::string> out;
+    for (const auto& t : totals) out.push_back(text(t));
+    return out;
+  };
+  const std::vector<StockQuery> queries{
+      {},
+      {.depot = DepotCode("LN-01")},
+      {.material = MaterialCode("MED")},
+      {.org = OrgCode("LN")},
+      {.as_of = day("2026-11-13")}, // before the transfer: the lines, summed from movements
+      {.as_of = day("2026-11-30")}, // nothing dated later: the totals
+  };
+  for (std::size_t q = 0; q < queries.size(); ++q) {
+    for (const auto by : {StockGrouping::Depot, StockGrouping::Material, StockGrouping::Lot,
+                          StockGrouping::Tier}) {
+      CAPTURE(q);
+      CAPTURE(static_cast<int>(by));
+      const auto folded = texts(group_stock(l.stock(queries[q]), by));
+      CHECK(texts(l.stock_totals(queries[q], by)) == folded);
+      std::vector<StockTotal> streamed;
+      l.for_each_stock_total(queries[q], by, [&](const StockTotal& t) { streamed.push_back(t); });
+      CHECK(texts(streamed) == folded);
+    }
+  }
+  CHECK(texts(l.stock_totals({}, StockGrouping::Depot)) ==
+        std::vector<std::string>{"CHEM-01/*/TENT/*/帐篷/顶=20", "LN-01/*/MED/*/药品/盒=8",
+                                 "LN-01/*/TENT/*/帐篷/顶=11", "YF-01/*/MED/*/药品/盒=5"});
+  CHECK(error_of<NotFound>([&] {
+          l.for_each_stock_total({.material = MaterialCode("NOPE")}, StockGrouping::Depot,
+                                 [](const StockTotal&) {});
+        }) == "material \"NOPE\": no such material in the ledger");
+}
+
 TEST_CASE("movements: stock as of a past day is what stock was on that day") {
   Reserve r;
   auto& l = r.ledger;

@@ -154,6 +154,10 @@ public:
   // The same stock folded into a grouping (what `stockpile stock` prints), line by line.
   [[nodiscard]] std::vector<StockTotal> stock_totals(const StockQuery& query,
                                                      StockGrouping by) const;
+  // The same totals one at a time, in the same order. By depot (now) they come as read and
+  // none is held; other groupings are folded first. An exception thrown by fn stops it.
+  void for_each_stock_total(const StockQuery& query, StockGrouping by,
+                            const std::function<void(const StockTotal&)>& fn) const;
   [[nodiscard]] std::vector<Movement> movements(const MovementQuery& query = {}) const;
   // The movements the query selects (with `org`: only at depots of that organisation and the
   // ones below it), in id order, one at a time from one read snapshot, so memory stays flat

@@ -525,6 +525,7 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
 }
 
 bool SqliteStore::for_each_stock_total(const StockQuery& f, const std::vector<std::string>& orgs,
+                                       bool with_tier,
                                        const std::function<void(const StockTotal&)>& fn) const {
   // stock_totals holds the stock now and nothing per lot.
   if (f.include_zero || f.expiring_by || !is_now(f.as_of)) return false;
@@ -552,7 +553,7 @@ bool SqliteStore::for_each_stock_total(const StockQuery& f, const std::vector<st
     const auto& depot = names.depot(q.getColumn(0).getText());
     const auto& material = names.material(q.getColumn(1).getText());
     fn(StockTotal{.depot = depot.code,
-                  .tier = depot.tier,
+                  .tier = with_tier ? std::optional<Tier>(depot.tier) : std::nullopt,
                   .material = material.code,
                   .name = material.name,
                   .unit = material.unit,

@@ -147,10 +147,11 @@ public:
   // material, expiry, lot) order.
   void for_each_stock_line(const StockQuery& q, const std::vector<std::string>& orgs,
                            const std::function<void(const StockLine&)>& fn) const;
-  // The stock per depot and material from stock_totals (depot and tier set, no lot), in
-  // (depot, material) order; false, and nothing called, when the query asks for what the
-  // table does not hold (a day with later movements, zero lines, an expiry window).
+  // The stock per depot and material from stock_totals (depot set, the tier if with_tier, no
+  // lot), in (depot, material) order; false, and nothing called, when the query asks for
+  // what the table does not hold (a day with later movements, zero lines, an expiry window).
   bool for_each_stock_total(const StockQuery& q, const std::vector<std::string>& orgs,
+                            bool with_tier,
                             const std::function<void(const StockTotal&)>& fn) const;
   // Whether the balance at the end of `as_of` is the balance now (no movement dated later).
   [[nodiscard]] bool is_now(const std::optional<Date>& as_of) const;
