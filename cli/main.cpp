@@ -3,7 +3,6 @@
 // carries (1 data or rule, 2 usage, 3 integrity, 4 storage).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <malloc.h>
 
 #include "common.hpp"
 #include "stockpile/error.hpp"
@@ -46,12 +45,6 @@ std::string missing_command_message(const CLI::App& app) {
 
 int main(int argc, char** argv) {
   using namespace stockpile;
-  // A report over a large ledger grows vectors of several MiB. Above glibc's default mmap
-  // threshold each growth maps fresh pages and unmaps the old ones, so every page is faulted
-  // in again (a third of `stock`'s time at 100k movements went to page faults). Kept in the
-  // heap, freed memory is reused; a short-lived process gives it back on exit anyway.
-  mallopt(M_MMAP_THRESHOLD, 512 << 20);
-  mallopt(M_TRIM_THRESHOLD, 1024 << 20);
   CLI::App app{"stockpile — the ledger of an emergency material reserve (应急物资储备台账)",
                "stockpile"};
   app.set_version_flag("--version", std::string("stockpile ") + STOCKPILE_VERSION);
