@@ -71,14 +71,29 @@ Quantity Quantity::parse(std::string_view text, std::string_view field) {
 }
 
 std::string Quantity::to_string() const {
+  // Digits written backwards into a buffer, not through fmt: every row of a report prints a
+  // quantity (24k rows of `stock` at 100k movements spent 7% of their time formatting them).
   const std::uint64_t m = magnitude(thousandths_);
-  const std::uint64_t units = m / static_cast<std::uint64_t>(kScale);
-  const std::uint64_t frac = m % static_cast<std::uint64_t>(kScale);
-  const char* sign = thousandths_ < 0 ? "-" : "";
-  if (frac == 0) return fmt::format("{}{}", sign, units);
-  std::string digits = fmt::format("{:03}", frac);
-  while (digits.back() == '0') digits.pop_back();
-  return fmt::format("{}{}.{}", sign, units, digits);
+  std::uint64_t units = m / static_cast<std::uint64_t>(kScale);
+  std::uint64_t frac = m % static_cast<std::uint64_t>(kScale);
+  char buffer[32]; // sign, 19 digits of units, point, 3 decimals
+  char* end = buffer + sizeof buffer;
+  char* p = end;
+  if (frac != 0) {
+    int decimals = 3;
+    while (frac % 10 == 0) { // no trailing zeros: 2.500 is "2.5"
+      frac /= 10;
+      --decimals;
+    }
+    for (; decimals > 0; --decimals, frac /= 10) *--p = static_cast<char>('0' + frac % 10);
+    *--p = '.';
+  }
+  do {
+    *--p = static_cast<char>('0' + units % 10);
+    units /= 10;
+  } while (units != 0);
+  if (thousandths_ < 0) *--p = '-';
+  return {p, end};
 }
 
 namespace detail {

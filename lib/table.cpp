@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <iterator>
+#include <optional>
 #include <stdexcept>
 
 namespace stockpile {
@@ -206,22 +207,26 @@ template <std::size_t N>
 
 [[nodiscard]] bool is_true(const Cell& cell) noexcept { return cell.text == "true"; }
 
-// Whether for_terminal would leave the text as it is: printable ASCII, or valid UTF-8 past it
-// with no C1 control and no bidirectional override.
-[[nodiscard]] bool shown_as_is(std::string_view text) noexcept {
+// The display width of the text as it is, if for_terminal leaves it so (printable ASCII, or
+// valid UTF-8 past it with no C1 control and no bidirectional override); none if it must be
+// escaped first. One pass for what nearly every cell is.
+[[nodiscard]] std::optional<std::size_t> width_as_is(std::string_view text) noexcept {
+  std::size_t width = 0;
   for (std::size_t i = 0; i < text.size();) {
     if (const auto b = byte(text[i]); b >= 0x20 && b < 0x7f) {
+      ++width;
       ++i;
       continue;
     }
     const CodePoint cp = decode(text, i);
     if (!cp.valid || is_control(cp.value) || (cp.value >= 0x202A && cp.value <= 0x202E) ||
         (cp.value >= 0x2066 && cp.value <= 0x2069)) {
-      return false;
+      return std::nullopt;
     }
+    width += width_of(cp.value);
     i += cp.size;
   }
-  return true;
+  return width;
 }
 
 [[nodiscard]] std::string display_text(const Cell& cell) {
@@ -285,11 +290,16 @@ void end_line(std::string& out, std::size_t line_start) {
   for (const auto& row : table.rows()) {
     for (std::size_t c = 0; c < n; ++c) {
       const Cell& cell = row[c];
-      const bool as_is = (cell.kind == CellKind::Text || cell.kind == CellKind::Number) &&
-                         shown_as_is(cell.text);
-      cells.push_back(as_is ? std::string_view(cell.text)
-                            : std::string_view(shown.emplace_back(display_text(cell))));
-      cell_widths.push_back(display_width(cells.back()));
+      const auto as_is = cell.kind == CellKind::Text || cell.kind == CellKind::Number
+                             ? width_as_is(cell.text)
+                             : std::nullopt;
+      if (as_is) {
+        cells.emplace_back(cell.text);
+        cell_widths.push_back(*as_is);
+      } else {
+        cells.emplace_back(shown.emplace_back(display_text(cell)));
+        cell_widths.push_back(display_width(cells.back()));
+      }
       widths[c] = std::max(widths[c], cell_widths.back());
       any_number[c] = any_number[c] || row[c].kind == CellKind::Number;
       only_numbers[c] =
