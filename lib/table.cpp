@@ -121,6 +121,11 @@ template <std::size_t N> constexpr bool sorted_disjoint(const std::array<Range, 
 }
 static_assert(sorted_disjoint(kZeroWidth));
 static_assert(sorted_disjoint(kWide));
+// width_of's shortcut for the unified ideographs must say what the tables say.
+static_assert(std::any_of(kWide.begin(), kWide.end(),
+                          [](const Range& r) { return r.first <= 0x4E00 && 0x9FFF <= r.last; }));
+static_assert(std::none_of(kZeroWidth.begin(), kZeroWidth.end(),
+                           [](const Range& r) { return r.first <= 0x9FFF && 0x4E00 <= r.last; }));
 
 template <std::size_t N>
 [[nodiscard]] bool in(const std::array<Range, N>& ranges, char32_t cp) noexcept {
@@ -134,6 +139,10 @@ template <std::size_t N>
 }
 
 [[nodiscard]] std::size_t width_of(char32_t cp) noexcept {
+  // Most of what a Chinese ledger prints past ASCII (names, units): no table search.
+  if (cp >= 0x4E00 && cp <= 0x9FFF) {
+    return 2;
+  }
   if (is_control(cp) || in(kZeroWidth, cp)) {
     return 0;
   }
