@@ -148,7 +148,7 @@ public:
   // ---- queries ----
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
   // The same lines one at a time from one read snapshot, none held, in (depot, material)
-  // order: a national reserve holds a million lots.
+  // order (or any, with query.in_order = false): a national reserve holds a million lots.
   void for_each_stock_line(const StockQuery& query,
                            const std::function<void(const StockLine&)>& fn) const;
   // The same stock folded into a grouping (what `stockpile stock` prints), line by line.

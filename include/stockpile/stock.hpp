@@ -35,6 +35,9 @@ struct StockQuery {
   bool include_zero = false;  // lots that were emptied
   // Only lots that expire on or before this day (the expiry report's window); none: all lots.
   std::optional<Date> expiring_by;
+  // false: the lines in whichever order is cheapest, for a caller that sorts them its own way
+  // (the expiry report by expiry); true: in (depot, material) order.
+  bool in_order = true;
 };
 
 enum class StockGrouping { Depot, Material, Lot, Tier };

@@ -500,8 +500,9 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
   const std::string sql = fmt::format(
       "WITH bal AS ({}) "
       "SELECT b.depot, l.material, l.lot, l.production, l.expiry, {}, b.quantity FROM {} {}"
-      "WHERE {} ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot",
-      balances, kLotStatus, from, f.org ? "JOIN depots d ON d.code = b.depot " : "", where);
+      "WHERE {}{}",
+      balances, kLotStatus, from, f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
+      f.in_order ? " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot" : "");
   SQLite::Statement q(*db_, sql);
   for (std::size_t i = 0; i < args.size(); ++i) q.bind(static_cast<int>(i + 1), args[i]);
 
