@@ -598,15 +598,36 @@ std::vector<std::string> org_codes(const Ledger& ledger, const StockQuery& query
   }
   return orgs;
 }
+
+// fn(orgs) in one read snapshot, once the query's codes are known to the ledger: an unknown
+// depot or material is refused, where no lines would read as "none held".
+template <class Fn>
+void read_stock(const Ledger& ledger, Ledger::Impl& impl, const StockQuery& query, Fn&& fn) {
+  const auto orgs = org_codes(ledger, query);
+  impl.read([&] {
+    if (query.depot) require_depot(impl, *query.depot);
+    if (query.material) (void)require_material(impl, *query.material);
+    fn(orgs);
+  });
+}
+
+// The stock folded into a grouping. Any grouping but by lot folds the per-depot totals the
+// ledger keeps (stock_totals): the same numbers as folding every lot line, which verify proves.
+std::vector<StockTotal> fold_stock(const store::SqliteStore& store, const StockQuery& query,
+                                   const std::vector<std::string>& orgs, StockGrouping by) {
+  StockGrouper grouper(by);
+  if (by == StockGrouping::Lot ||
+      !store.for_each_stock_total(query, orgs, true,
+                                  [&](const StockTotal& t) { grouper.add(t); })) {
+    store.for_each_stock_line(query, orgs, [&](const StockLine& l) { grouper.add(l); });
+  }
+  return std::move(grouper).take();
+}
 } // namespace
 
 void Ledger::for_each_stock_line(const StockQuery& query,
                                  const std::function<void(const StockLine&)>& fn) const {
-  const auto orgs = org_codes(*this, query);
-  impl_->read([&] {
-    // Unknown codes are refused: no lines would read as "none held".
-    if (query.depot) require_depot(*impl_, *query.depot);
-    if (query.material) (void)require_material(*impl_, *query.material);
+  read_stock(*this, *impl_, query, [&](const std::vector<std::string>& orgs) {
     impl_->store.for_each_stock_line(query, orgs, fn);
   });
 }
@@ -618,38 +639,23 @@ std::vector<StockLine> Ledger::stock(const StockQuery& query) const {
 }
 
 std::vector<StockTotal> Ledger::stock_totals(const StockQuery& query, StockGrouping by) const {
-  StockGrouper grouper(by);
-  const auto orgs = org_codes(*this, query);
-  impl_->read([&] {
-    if (query.depot) require_depot(*impl_, *query.depot);
-    if (query.material) (void)require_material(*impl_, *query.material);
-    // Any grouping but by lot folds the per-depot totals the ledger keeps (stock_totals);
-    // the same numbers as folding every lot line, which verify proves.
-    if (by != StockGrouping::Lot &&
-        impl_->store.for_each_stock_total(query, orgs, true,
-                                          [&](const StockTotal& t) { grouper.add(t); })) {
-      return;
-    }
-    impl_->store.for_each_stock_line(query, orgs, [&](const StockLine& l) { grouper.add(l); });
+  std::vector<StockTotal> totals;
+  read_stock(*this, *impl_, query, [&](const std::vector<std::string>& orgs) {
+    totals = fold_stock(impl_->store, query, orgs, by);
   });
-  return std::move(grouper).take();
+  return totals;
 }
 
 void Ledger::for_each_stock_total(const StockQuery& query, StockGrouping by,
                                   const std::function<void(const StockTotal&)>& fn) const {
-  if (by == StockGrouping::Depot) {
+  read_stock(*this, *impl_, query, [&](const std::vector<std::string>& orgs) {
     // By depot the ledger's totals are the rows, already in order: passed on as read, none
-    // held (123,719 of them at 1M movements).
-    const auto orgs = org_codes(*this, query);
-    bool streamed = false;
-    impl_->read([&] {
-      if (query.depot) require_depot(*impl_, *query.depot);
-      if (query.material) (void)require_material(*impl_, *query.material);
-      streamed = impl_->store.for_each_stock_total(query, orgs, false, fn);
-    });
-    if (streamed) return;
-  }
-  for (const auto& total : stock_totals(query, by)) fn(total);
+    // held (101,515 of them at 1M movements). Otherwise, or for a past day, folded first.
+    if (by == StockGrouping::Depot && impl_->store.for_each_stock_total(query, orgs, false, fn)) {
+      return;
+    }
+    for (const auto& total : fold_stock(impl_->store, query, orgs, by)) fn(total);
+  });
 }
 
 std::vector<Movement> Ledger::movements(const MovementQuery& query) const {
