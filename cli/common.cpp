@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/format.h>
@@ -45,15 +46,20 @@ Ledger open_ledger() { return Ledger::open(ledger_path(), open_options()); }
 OutputFormat output_format() { return parse_output_format(globals().format); }
 
 void print(const Table& table) {
-  fmt::print("{}", render(table, output_format(), RenderOptions{.csv_bom = globals().bom}));
+  // Written as it is: fmt::print copies its argument into a buffer first (megabytes for a
+  // report over every depot).
+  const std::string text = render(table, output_format(), RenderOptions{.csv_bom = globals().bom});
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+    throw fmt::system_error(errno, "cannot write to file"); // as fmt::print would
+  }
 }
 
 namespace {
-std::string render_cell_text(const Cell& c) {
+std::string render_cell_text(CellView c) {
   switch (c.kind) {
   case CellKind::Bool: return c.text == "true" ? "yes" : "no";
   case CellKind::Null: return "";
-  default: return c.text;
+  default: return std::string(c.text);
   }
 }
 } // namespace
@@ -64,12 +70,13 @@ void print_record(const Table& table) {
     return;
   }
   Table vertical({Column{"field", "", false}, Column{"value", "", false}});
-  for (const auto& row : table.rows()) {
-    for (std::size_t i = 0; i < row.size(); ++i) {
+  for (std::size_t r = 0; r < table.size(); ++r) {
+    for (std::size_t i = 0; i < table.columns().size(); ++i) {
       const auto& c = table.columns()[i];
-      Cell v = row[i];
-      if (v.kind != CellKind::Text) v = Cell::str(render_cell_text(v));
-      vertical.add_row({Cell::str(c.title.empty() ? c.name : c.title), v});
+      const CellView v = table.at(r, i);
+      vertical.add_row({Cell::str(c.title.empty() ? c.name : c.title),
+                        Cell::str(v.kind == CellKind::Text ? std::string(v.text)
+                                                           : render_cell_text(v))});
     }
   }
   fmt::print("{}", render(vertical, OutputFormat::Table));

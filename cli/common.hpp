@@ -77,7 +77,7 @@ class StockTable {
 public:
   StockTable(StockGrouping by, Date day);
   void add(const StockTotal& total);
-  void reserve(std::size_t rows) { table_.reserve(rows); }
+  void reserve(std::size_t rows) { table_.reserve(rows, 48); } // about a row's text
   [[nodiscard]] Table take() && { return std::move(table_); }
 
 private:

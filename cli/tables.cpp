@@ -1,5 +1,7 @@
 // Tables for the reference data, shared by the listing commands and the audit.
 #include <fmt/format.h>
+
+#include <array>
 #include <map>
 
 #include "common.hpp"
@@ -132,23 +134,32 @@ std::vector<Column> StockTable::columns(StockGrouping by) {
 }
 
 void StockTable::add(const StockTotal& s) {
-  std::vector<Cell> row;
-  row.reserve(table_.columns().size());
-  if (s.depot) row.push_back(Cell::str(s.depot->str()));
-  if (s.tier) row.push_back(Cell::str(std::string(to_string(*s.tier))));
-  row.push_back(Cell::str(s.material.str()));
-  row.push_back(Cell::str(s.name));
+  // Views of the total's own text: the table copies each once, into its buffer.
+  std::array<CellView, 9> row;
+  std::size_t c = 0;
+  const auto put = [&](CellKind kind, std::string_view text) { row.at(c++) = {kind, text}; };
+  if (s.depot) put(CellKind::Text, s.depot->str());
+  if (s.tier) put(CellKind::Text, to_string(*s.tier));
+  put(CellKind::Text, s.material.str());
+  put(CellKind::Text, s.name);
+  std::string expiry;
   if (s.lot) {
-    row.push_back(Cell::str(s.lot->number.str()));
-    row.push_back(s.lot->expiry ? Cell::str(s.lot->expiry->to_string()) : Cell::null());
+    put(CellKind::Text, s.lot->number.str());
+    if (s.lot->expiry) {
+      expiry = s.lot->expiry->to_string();
+      put(CellKind::Text, expiry);
+    } else {
+      put(CellKind::Null, {});
+    }
     // What a keeper needs to see is whether the lot can go out: an expired lot says so.
-    row.push_back(Cell::str(s.lot->status == LotStatus::Available && s.lot->expired_on(day_)
-                                ? "expired"
-                                : std::string(to_string(s.lot->status))));
+    put(CellKind::Text, s.lot->status == LotStatus::Available && s.lot->expired_on(day_)
+                            ? std::string_view("expired")
+                            : to_string(s.lot->status));
   }
-  row.push_back(Cell::num(s.quantity.to_string()));
-  row.push_back(Cell::str(s.unit));
-  table_.add_row(std::move(row));
+  const std::string quantity = s.quantity.to_string();
+  put(CellKind::Number, quantity);
+  put(CellKind::Text, s.unit);
+  table_.add_row(std::span<const CellView>(row.data(), c));
 }
 
 Table stock_table(const std::vector<StockTotal>& totals, StockGrouping by, Date day) {

@@ -14,6 +14,23 @@
 #include <stdexcept>
 
 namespace stockpile {
+
+// The renderers' way into a table's cells, without the bounds checks of Table::at.
+class TableReader {
+public:
+  explicit TableReader(const Table& table) : t_(table), n_(table.columns().size()) {}
+  [[nodiscard]] CellView cell(std::size_t row, std::size_t column) const noexcept {
+    return t_.view(t_.cells_[row * n_ + column]);
+  }
+  [[nodiscard]] CellView cell(std::size_t index) const noexcept { return t_.view(t_.cells_[index]); }
+  // The bytes of every cell's text together.
+  [[nodiscard]] std::size_t text_bytes() const noexcept { return t_.text_.size(); }
+
+private:
+  const Table& t_;
+  std::size_t n_;
+};
+
 namespace {
 
 [[nodiscard]] unsigned char byte(char c) noexcept { return static_cast<unsigned char>(c); }
@@ -214,7 +231,7 @@ template <std::size_t N>
   return i == s.size();
 }
 
-[[nodiscard]] bool is_true(const Cell& cell) noexcept { return cell.text == "true"; }
+[[nodiscard]] bool is_true(CellView cell) noexcept { return cell.text == "true"; }
 
 // The display width of the text as it is, if for_terminal leaves it so (printable ASCII, or
 // valid UTF-8 past it with no C1 control and no bidirectional override); none if it must be
@@ -222,9 +239,18 @@ template <std::size_t N>
 [[nodiscard]] std::optional<std::size_t> width_as_is(std::string_view text) noexcept {
   std::size_t width = 0;
   for (std::size_t i = 0; i < text.size();) {
-    if (const auto b = byte(text[i]); b >= 0x20 && b < 0x7f) {
+    const auto b = byte(text[i]);
+    if (b >= 0x20 && b < 0x7f) {
       ++width;
       ++i;
+      continue;
+    }
+    // A CJK unified ideograph (U+4E00..U+9FFF: E4 B8 80 to E9 BF BF), most of any name or
+    // unit: two columns, without decoding it.
+    if (b >= 0xE4 && b <= 0xE9 && text.size() - i >= 3 && (byte(text[i + 1]) & 0xC0U) == 0x80U &&
+        (byte(text[i + 2]) & 0xC0U) == 0x80U && (b != 0xE4 || byte(text[i + 1]) >= 0xB8)) {
+      width += 2;
+      i += 3;
       continue;
     }
     const CodePoint cp = decode(text, i);
@@ -238,7 +264,7 @@ template <std::size_t N>
   return width;
 }
 
-[[nodiscard]] std::string display_text(const Cell& cell) {
+[[nodiscard]] std::string display_text(CellView cell) {
   switch (cell.kind) {
   case CellKind::Bool:
     return is_true(cell) ? "yes" : "no";
@@ -276,6 +302,8 @@ void end_line(std::string& out, std::size_t line_start) {
 [[nodiscard]] std::string render_text(const Table& table) {
   const auto& columns = table.columns();
   const std::size_t n = columns.size();
+  const std::size_t rows = table.size();
+  const TableReader cells(table);
 
   std::vector<std::string> titles;
   std::vector<std::size_t> widths;
@@ -286,33 +314,25 @@ void end_line(std::string& out, std::size_t line_start) {
     header_right.push_back(column.right_align);
   }
   // A column of numbers has its title over the numbers' right edge too.
-  std::vector<bool> any_number(n, false);
-  std::vector<bool> only_numbers(n, true);
-  // Row-major, each cell's text as shown and its display width. Most cells need no escaping
-  // and are shown as they are: a view of the cell, not a copy (24k rows of `stock` at 100k
-  // movements copied 120k strings twice over).
-  std::vector<std::string_view> cells;
-  std::vector<std::size_t> cell_widths;
-  std::deque<std::string> shown; // the cells that changed; a deque keeps the views good
-  cells.reserve(table.rows().size() * n);
-  cell_widths.reserve(table.rows().size() * n);
-  for (const auto& row : table.rows()) {
-    for (std::size_t c = 0; c < n; ++c) {
-      const Cell& cell = row[c];
+  std::vector<char> any_number(n, 0);
+  std::vector<char> only_numbers(n, 1);
+  // Each cell's display width, row-major. Nearly every cell is shown as it is, straight from
+  // the table; the few that must be escaped first are kept aside, by their index.
+  std::vector<std::uint32_t> cell_widths(rows * n);
+  std::vector<std::pair<std::size_t, std::string>> shown;
+  for (std::size_t r = 0, i = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < n; ++c, ++i) {
+      const CellView cell = cells.cell(i);
       const auto as_is = cell.kind == CellKind::Text || cell.kind == CellKind::Number
                              ? width_as_is(cell.text)
                              : std::nullopt;
-      if (as_is) {
-        cells.emplace_back(cell.text);
-        cell_widths.push_back(*as_is);
-      } else {
-        cells.emplace_back(shown.emplace_back(display_text(cell)));
-        cell_widths.push_back(display_width(cells.back()));
-      }
-      widths[c] = std::max(widths[c], cell_widths.back());
-      any_number[c] = any_number[c] || row[c].kind == CellKind::Number;
-      only_numbers[c] =
-          only_numbers[c] && (row[c].kind == CellKind::Number || row[c].kind == CellKind::Null);
+      const std::size_t width =
+          as_is ? *as_is : display_width(shown.emplace_back(i, display_text(cell)).second);
+      cell_widths[i] = static_cast<std::uint32_t>(width);
+      widths[c] = std::max(widths[c], width);
+      any_number[c] = static_cast<char>(any_number[c] || cell.kind == CellKind::Number);
+      only_numbers[c] = static_cast<char>(
+          only_numbers[c] && (cell.kind == CellKind::Number || cell.kind == CellKind::Null));
     }
   }
 
@@ -330,26 +350,49 @@ void end_line(std::string& out, std::size_t line_start) {
     out.append(widths[c], '-');
   }
   end_line(out, start);
-  std::size_t total = out.size() + table.rows().size();
-  for (const std::size_t w : widths) total += (w + 2) * table.rows().size();
-  out.reserve(total);
-  for (std::size_t r = 0; r < table.rows().size(); ++r) {
-    start = out.size();
-    for (std::size_t c = 0; c < n; ++c) {
-      out += c == 0 ? "" : "  ";
-      const bool right = columns[c].right_align || table.rows()[r][c].kind == CellKind::Number;
-      append_padded(out, cells[r * n + c], cell_widths[r * n + c], widths[c], right);
+  // The rows go straight into a buffer sized for the most they can take (each cell its
+  // column's width of padding plus its bytes), then cut to what was written: the rows of a
+  // large report are most of its time, and an append checks the capacity for every piece.
+  std::size_t bound = rows * (2 * n + 1) + cells.text_bytes();
+  for (const std::size_t w : widths) bound += w * rows;
+  for (const auto& escaped : shown) bound += escaped.second.size();
+  const std::size_t head = out.size();
+  out.resize(head + bound);
+  char* const first = out.data() + head;
+  char* p = first;
+  auto next_shown = shown.begin();
+  std::vector<char> right(n);
+  for (std::size_t c = 0; c < n; ++c) right[c] = columns[c].right_align ? 1 : 0;
+  for (std::size_t r = 0, i = 0; r < rows; ++r) {
+    char* const line = p;
+    for (std::size_t c = 0; c < n; ++c, ++i) {
+      if (c != 0) {
+        *p++ = ' ';
+        *p++ = ' ';
+      }
+      const CellView cell = cells.cell(i);
+      std::string_view text = cell.text;
+      if (next_shown != shown.end() && next_shown->first == i) {
+        text = (next_shown++)->second;
+      }
+      const std::size_t fill = widths[c] - std::min<std::size_t>(widths[c], cell_widths[i]);
+      const bool to_right = right[c] != 0 || cell.kind == CellKind::Number;
+      if (to_right) p = std::fill_n(p, fill, ' ');
+      p = std::copy(text.begin(), text.end(), p);
+      if (!to_right) p = std::fill_n(p, fill, ' ');
     }
-    end_line(out, start);
+    while (p != line && p[-1] == ' ') --p; // no trailing spaces
+    *p++ = '\n';
   }
+  out.resize(head + static_cast<std::size_t>(p - first));
   return out;
 }
 
-[[nodiscard]] std::string json_value(const Cell& cell) {
+[[nodiscard]] std::string json_value(CellView cell) {
   switch (cell.kind) {
   case CellKind::Number:
     // Verbatim when it is a JSON number; anything else stays valid JSON as a string.
-    return is_json_number(cell.text) ? cell.text : json_string(cell.text);
+    return is_json_number(cell.text) ? std::string(cell.text) : json_string(cell.text);
   case CellKind::Bool:
     return is_true(cell) ? "true" : "false";
   case CellKind::Null:
@@ -362,12 +405,13 @@ void end_line(std::string& out, std::size_t line_start) {
 
 [[nodiscard]] std::string render_json(const Table& table) {
   const auto& columns = table.columns();
-  const auto& rows = table.rows();
-  if (rows.empty()) {
+  const std::size_t rows = table.size();
+  const TableReader cells(table);
+  if (rows == 0) {
     return "[]\n";
   }
   std::string out = "[\n";
-  for (std::size_t r = 0; r < rows.size(); ++r) {
+  for (std::size_t r = 0; r < rows; ++r) {
     out += "  {";
     if (!columns.empty()) {
       out += '\n';
@@ -375,18 +419,18 @@ void end_line(std::string& out, std::size_t line_start) {
         out += "    ";
         out += json_string(columns[c].name);
         out += ": ";
-        out += json_value(rows[r][c]);
+        out += json_value(cells.cell(r, c));
         out += c + 1 < columns.size() ? ",\n" : "\n";
       }
       out += "  ";
     }
-    out += r + 1 < rows.size() ? "},\n" : "}\n";
+    out += r + 1 < rows ? "},\n" : "}\n";
   }
   out += "]\n";
   return out;
 }
 
-[[nodiscard]] std::string csv_value(const Cell& cell) {
+[[nodiscard]] std::string csv_value(CellView cell) {
   switch (cell.kind) {
   case CellKind::Number:
     return csv_number(cell.text);
@@ -407,10 +451,11 @@ void end_line(std::string& out, std::size_t line_start) {
     fields.push_back(csv_field(column.name, true));
   }
   out += csv_line(fields);
-  for (const auto& row : table.rows()) {
+  const TableReader cells(table);
+  for (std::size_t r = 0; r < table.size(); ++r) {
     fields.clear();
-    for (const Cell& cell : row) {
-      fields.push_back(csv_value(cell));
+    for (std::size_t c = 0; c < table.columns().size(); ++c) {
+      fields.push_back(csv_value(cells.cell(r, c)));
     }
     out += csv_line(fields);
   }
@@ -444,12 +489,44 @@ Table::Table(std::vector<Column> columns) : columns_(std::move(columns)) {
   }
 }
 
-void Table::add_row(std::vector<Cell> row) {
+void Table::add_row(std::span<const Cell> row) {
+  std::vector<CellView> views;
+  views.reserve(row.size());
+  for (const Cell& cell : row) views.push_back(CellView{cell.kind, cell.text});
+  add_row(std::span<const CellView>(views));
+}
+
+void Table::add_row(std::span<const CellView> row) {
   if (row.size() != columns_.size()) {
     throw std::logic_error(
         fmt::format("Table::add_row: {} cells for {} columns", row.size(), columns_.size()));
   }
-  rows_.push_back(std::move(row));
+  if (row.empty()) {
+    ++rows_without_columns_;
+    return;
+  }
+  for (const CellView& cell : row) {
+    if (cell.text.size() > UINT32_MAX) {
+      throw std::length_error("Table::add_row: a cell of 4 GiB or more");
+    }
+  }
+  for (const CellView& cell : row) {
+    cells_.push_back(Place{text_.size(), static_cast<std::uint32_t>(cell.text.size()), cell.kind});
+    text_ += cell.text;
+  }
+}
+
+void Table::reserve(std::size_t rows, std::size_t text_bytes) {
+  cells_.reserve(rows * columns_.size());
+  text_.reserve(rows * text_bytes);
+}
+
+CellView Table::at(std::size_t row, std::size_t column) const {
+  if (row >= size() || column >= columns_.size()) {
+    throw std::out_of_range(fmt::format("Table::at: cell ({}, {}) of a table of {} rows and {} columns",
+                                        row, column, size(), columns_.size()));
+  }
+  return view(cells_[row * columns_.size() + column]);
 }
 
 OutputFormat parse_output_format(std::string_view text) {

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <array>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -12,6 +14,7 @@
 
 using stockpile::Cell;
 using stockpile::CellKind;
+using stockpile::CellView;
 using stockpile::Column;
 using stockpile::display_width;
 using stockpile::OutputFormat;
@@ -165,9 +168,59 @@ TEST_CASE("table: rows must match the columns") {
   CHECK_THROWS_AS(t.add_row({Cell::str("x"), Cell::str("y"), Cell::str("z")}), std::logic_error);
   t.add_row({Cell::str("x"), Cell::num("1")});
   CHECK(t.size() == 1);
-  CHECK(t.rows()[0][1].kind == CellKind::Number);
+  CHECK(t.at(0, 1).kind == CellKind::Number);
   CHECK(t.columns()[1].name == "b");
   CHECK_THROWS_AS(Table({{"a", ""}, {"a", "A"}}), std::logic_error);
+}
+
+TEST_CASE("table: rows from refilled cells or from views are copied in; at() checks bounds") {
+  Table t({{"code", ""}, {"qty", "", true}});
+  std::vector<Cell> row{Cell::str("A"), Cell::num("1")};
+  t.add_row(row);
+  row[0].text = "BB"; // the table holds its own copy of the row added before
+  row[1].text = "22";
+  t.add_row(row);
+  std::string held = "CCC";
+  const std::array<CellView, 2> views{CellView{CellKind::Text, held}, CellView{CellKind::Null, {}}};
+  t.add_row(std::span<const CellView>(views));
+  held = "changed";
+  const std::array<CellView, 1> too_short{CellView{CellKind::Text, "x"}};
+  CHECK_THROWS_AS(t.add_row(std::span<const CellView>(too_short)), std::logic_error);
+  REQUIRE(t.size() == 3);
+  CHECK(t.at(0, 0).text == "A");
+  CHECK(t.at(1, 1).text == "22");
+  CHECK(t.at(1, 1).kind == CellKind::Number);
+  CHECK(t.at(2, 0).text == "CCC");
+  CHECK(t.at(2, 1).kind == CellKind::Null);
+  CHECK_THROWS_AS((void)t.at(3, 0), std::out_of_range);
+  CHECK_THROWS_AS((void)t.at(0, 2), std::out_of_range);
+  CHECK(render(t, OutputFormat::Table) == "code  qty\n"
+                                          "----  ---\n"
+                                          "A       1\n"
+                                          "BB     22\n"
+                                          "CCC\n");
+}
+
+TEST_CASE("table: ideographs are two columns up to the block's edges, not past them") {
+  // U+4DFF (a hexagram: one column), U+4E00 and U+9FFF (the first and last unified
+  // ideographs), U+A000 (Yi: two columns, found through the table).
+  const char* hexagram = "\xe4\xb7\xbf";
+  const char* first = "\xe4\xb8\x80";
+  const char* last = "\xe9\xbf\xbf";
+  const char* yi = "\xea\x80\x80";
+  CHECK(display_width(hexagram) == 1);
+  CHECK(display_width(first) == 2);
+  CHECK(display_width(last) == 2);
+  CHECK(display_width(yi) == 2);
+  Table t({{"c", ""}, {"x", ""}});
+  for (const char* s : {hexagram, first, last, yi}) t.add_row({Cell::str(s), Cell::str("x")});
+  // Two escaped cells in one row, between plain ones.
+  t.add_row({Cell::str("a\tb"), Cell::str("\x1b")});
+  CHECK(render(t, OutputFormat::Table) == std::string("c     x\n"
+                                                      "----  ----\n") +
+                                              hexagram + "     x\n" + first + "    x\n" +
+                                              last + "    x\n" + yi + "    x\n" +
+                                              "a\\tb  \\x1b\n");
 }
 
 TEST_CASE("table: cells") {

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,22 +34,52 @@ struct Column {
   bool right_align = false;
 };
 
+// A cell as the table holds it: its kind and a view of its text, good while the table lives
+// and is not added to.
+struct CellView {
+  CellKind kind = CellKind::Null;
+  std::string_view text;
+};
+
 class Table {
 public:
   // Throws std::logic_error if two columns share a name (they would collide as JSON keys).
   explicit Table(std::vector<Column> columns);
 
-  // Throws std::logic_error unless the row has one cell per column.
-  void add_row(std::vector<Cell> row);
-  void reserve(std::size_t rows) { rows_.reserve(rows); }
+  // Both throw std::logic_error unless the row has one cell per column. The cells are copied
+  // into the table, so a caller adding many rows can keep one row of cells and refill it.
+  void add_row(std::span<const Cell> row);
+  void add_row(const std::vector<Cell>& row) { add_row(std::span<const Cell>(row)); }
+  // The same from views of text the caller holds: nothing is copied but into the table.
+  void add_row(std::span<const CellView> row);
+  // Room for `rows` rows of about `text_bytes` bytes of text each.
+  void reserve(std::size_t rows, std::size_t text_bytes = 0);
 
   [[nodiscard]] const std::vector<Column>& columns() const noexcept { return columns_; }
-  [[nodiscard]] const std::vector<std::vector<Cell>>& rows() const noexcept { return rows_; }
-  [[nodiscard]] std::size_t size() const noexcept { return rows_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept {
+    return columns_.empty() ? rows_without_columns_ : cells_.size() / columns_.size();
+  }
+  // Throws std::out_of_range past the last row or column.
+  [[nodiscard]] CellView at(std::size_t row, std::size_t column) const;
 
 private:
+  // Every cell's text in one buffer, the cells row by row as places in it: a report of 100k
+  // rows is then a few large blocks, not a vector and a string or two per row (the table of
+  // `stock` took two thirds of its memory and a malloc per cell that way).
+  struct Place {
+    std::size_t offset;
+    std::uint32_t size;
+    CellKind kind;
+  };
+  [[nodiscard]] CellView view(const Place& p) const noexcept {
+    return {p.kind, std::string_view(text_).substr(p.offset, p.size)};
+  }
+  friend class TableReader;
+
   std::vector<Column> columns_;
-  std::vector<std::vector<Cell>> rows_;
+  std::string text_;
+  std::vector<Place> cells_;
+  std::size_t rows_without_columns_ = 0;
 };
 
 enum class OutputFormat { Table, Json, Csv };
