@@ -103,6 +103,24 @@ TEST_CASE("ledger: materials are added, listed sorted and found") {
   CHECK_THROWS_AS((void)t.ledger.material(MaterialCode("NOPE")), NotFound);
 }
 
+TEST_CASE("ledger: materials() gives each material's latest revision, in code order") {
+  TempLedger t;
+  t.ledger.add_material(make_material("TENT", "帐篷", "顶"));
+  t.ledger.add_material(make_material("COAT", "棉衣"));
+  auto tent = t.ledger.material(MaterialCode("TENT"));
+  tent.name = "帐篷(新)";
+  t.ledger.edit_material(tent);
+  t.ledger.add_material(make_material("BOOT", "雨靴"));
+  const auto all = t.ledger.materials();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0].code.str() == "BOOT");
+  CHECK(all[1].code.str() == "COAT");
+  CHECK(all[2].code.str() == "TENT");
+  CHECK(all[2].name == "帐篷(新)");
+  CHECK(all[2].revision == 2);
+  CHECK(all[1].revision == 1);
+}
+
 TEST_CASE("ledger: material rules") {
   TempLedger t;
   t.ledger.add_material(make_material("COAT"));

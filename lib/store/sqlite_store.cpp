@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 #include <sqlite3.h>
 
 #include "canonical.hpp"
@@ -349,11 +350,31 @@ std::optional<Material> SqliteStore::material(const std::string& code) const {
 }
 
 std::vector<Material> SqliteStore::materials() const {
-  SQLite::Statement q(*db_,
-                      fmt::format("SELECT {} FROM material_current ORDER BY code", kMaterialColumns));
+  // Every revision as stored, each code's highest kept, then sorted by code (byte order, as
+  // SQLite's BINARY): material_current finds each code's latest revision by a subquery and
+  // reads the rows through the key's index, half of what the expiry report spent on the
+  // catalog at 5,000 materials.
+  SQLite::Statement q(*db_, fmt::format("SELECT {} FROM material_revisions", kMaterialColumns));
+  std::unordered_map<std::string, std::size_t> index;
   std::vector<Material> out;
-  while (q.executeStep()) out.push_back(read_material(q));
-  return out;
+  while (q.executeStep()) {
+    const auto [it, added] = index.try_emplace(q.getColumn(0).getString(), out.size());
+    if (added) {
+      out.push_back(read_material(q));
+    } else if (q.getColumn(1).getInt() > out[it->second].revision) {
+      out[it->second] = read_material(q);
+    }
+  }
+  // Sorted as codes and places, then moved once: a Material is large to swap.
+  std::vector<std::pair<std::string_view, std::size_t>> order;
+  order.reserve(out.size());
+  for (std::size_t i = 0; i < out.size(); ++i) order.emplace_back(out[i].code.str(), i);
+  if (std::is_sorted(order.begin(), order.end())) return out;
+  std::sort(order.begin(), order.end());
+  std::vector<Material> sorted;
+  sorted.reserve(out.size());
+  for (const auto& [code, i] : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 std::vector<Material> SqliteStore::material_history(const std::string& code) const {
