@@ -221,6 +221,39 @@ TEST_CASE("report: classify_expiry sorts by expiry, honours --within and the mat
   CHECK(classify_expiry(stock, {mask}, as_of, within).size() == 1);
 }
 
+TEST_CASE("report: classify_expiry breaks ties by depot, material, lot; each line has its own window") {
+  Material mask{MaterialCode("MASK")};
+  mask.warn_before = Duration::parse("200d");
+  Material glove{MaterialCode("GLOVE")};
+  glove.warn_before = Duration::parse("10d");
+  // All expire on one day, 99 days after as_of; materials alternate from line to line.
+  const std::vector<StockLine> stock{
+      line_of("LN-01", "MASK", "B", "1", "2027-03-01"),
+      line_of("LN-01", "GLOVE", "A", "1", "2027-03-01"),
+      line_of("LN-01", "MASK", "A", "1", "2027-03-01"),
+      line_of("CHEM-01", "SOAP", "Z", "1", "2027-03-01"), // not in the catalog
+      line_of("LN-01", "GLOVE", "B", "1", "2027-03-01"),
+      line_of("CHEM-01", "MASK", "A", "1", "2027-02-28"), // a day earlier: first
+  };
+  const auto rows = classify_expiry(stock, {mask, glove}, rday("2026-11-22"), ExpiryOptions{});
+  REQUIRE(rows.size() == 6);
+  const auto id = [](const ExpiryRow& r) {
+    return r.depot.str() + "/" + r.material.str() + "/" + r.lot.str();
+  };
+  CHECK(id(rows[0]) == "CHEM-01/MASK/A");
+  CHECK(id(rows[1]) == "CHEM-01/SOAP/Z");
+  CHECK(id(rows[2]) == "LN-01/GLOVE/A");
+  CHECK(id(rows[3]) == "LN-01/GLOVE/B");
+  CHECK(id(rows[4]) == "LN-01/MASK/A");
+  CHECK(id(rows[5]) == "LN-01/MASK/B");
+  CHECK(rows[0].warning);       // MASK: 98 days ≤ 200
+  CHECK_FALSE(rows[1].warning); // SOAP: the default 90 days; 99 left
+  CHECK_FALSE(rows[2].warning); // GLOVE: 10 days
+  CHECK_FALSE(rows[3].warning);
+  CHECK(rows[4].warning);
+  CHECK(rows[5].warning);
+}
+
 // ---- rotation ------------------------------------------------------------------------------
 
 TEST_CASE("report: procurement keeps a depot at its quota minimum") {
