@@ -249,31 +249,44 @@ void check_balances(const store::SqliteStore& store, const LotLabels& lots,
   // The stored balances summed per depot and material ("depot\0material"), for stock_totals.
   std::unordered_map<std::string, std::int64_t> totals;
   std::string key;
-  store.for_each_stored_balance([&](std::string_view depot, std::int64_t lot_id,
-                                    std::int64_t stored, std::optional<std::string_view> expiry) {
-    const auto index = lots.index_of(lot_id);
+  store.for_each_stored_balance([&](const store::SqliteStore::StoredBalance& b) {
+    const std::string_view depot = b.depot;
+    const auto index = lots.index_of(b.lot_id);
     if (!index) {
       keep(wrong, {std::string(depot), "", "",
                    fmt::format("balance of depot {}: it names lot id {}, which the lots table "
                                "does not hold (removed from the file)",
-                               depot, lot_id)});
+                               depot, b.lot_id)});
       return;
     }
     const auto& lot = lots[*index];
     key.assign(depot).append(1, '\0').append(lot.material);
-    totals[key] += stored;
+    totals[key] += b.quantity;
     const auto d = depots.find(depot);
     const std::int64_t from_movements = d ? sums.take(*d, *index) : 0;
-    if (from_movements != stored) {
+    if (from_movements != b.quantity) {
       keep(wrong, {std::string(depot), lot.material, lot.lot,
                    fmt::format("balance of depot {}, material {}, lot {}: the balances table "
                                "holds {} but the movements add up to {}",
-                               depot, lot.material, lot.lot, q(stored), q(from_movements))});
-    } else if (expiry != std::optional<std::string_view>(lot.expiry)) {
+                               depot, lot.material, lot.lot, q(b.quantity), q(from_movements))});
+      return;
+    }
+    // The copies of the lot's label and expiry that the stock and expiry reports read in
+    // place of the lot (schema versions 8 and 9).
+    const std::pair<const char*, std::pair<std::optional<std::string_view>,
+                                           std::optional<std::string_view>>>
+        copies[] = {{"material", {b.material, std::string_view(lot.material)}},
+                    {"lot", {b.lot, std::string_view(lot.lot)}},
+                    {"production", {b.production, view_of(lot.production)}},
+                    {"expiry", {b.expiry, view_of(lot.expiry)}}};
+    for (const auto& [field, values] : copies) {
+      if (values.first == values.second) continue;
       keep(wrong, {std::string(depot), lot.material, lot.lot,
                    fmt::format("balance of depot {}, material {}, lot {}: the balances table "
-                               "gives expiry {} but the lot expires {}",
-                               depot, lot.material, lot.lot, text(expiry), text(lot.expiry))});
+                               "gives {} {} but the lot's is {}",
+                               depot, lot.material, lot.lot, field, text(values.first),
+                               text(values.second))});
+      return;
     }
   });
   if (wrong) throw IntegrityError(wrong->message);

@@ -182,9 +182,13 @@ public:
   };
   [[nodiscard]] std::vector<LotLabel> lot_labels() const;
   // The balances table as stored (the views hold only during the call).
-  void for_each_stored_balance(
-      const std::function<void(std::string_view depot, std::int64_t lot_id, std::int64_t quantity,
-                               std::optional<std::string_view> expiry)>& fn) const;
+  struct StoredBalance {
+    std::string_view depot;
+    std::int64_t lot_id = 0, quantity = 0;
+    // The lot's label and expiry as copied beside the balance (schema versions 8 and 9).
+    std::optional<std::string_view> material, lot, production, expiry;
+  };
+  void for_each_stored_balance(const std::function<void(const StoredBalance&)>& fn) const;
   // The stock_totals table as stored (the views hold only during the call).
   void for_each_stored_total(
       const std::function<void(std::string_view depot, std::string_view material,
