@@ -5,6 +5,7 @@
 #include "canonical.hpp"
 #include "stockpile/clock.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/statement_cache.hpp"
 
 namespace stockpile::store {
 
@@ -159,12 +160,14 @@ std::vector<DepotPlace> SqliteStore::depot_places() const {
 }
 
 std::vector<StockSource> SqliteStore::stock_sources(const std::string& material) const {
-  SQLite::Statement q(*db_,
-                      "SELECT b.depot, l.lot, l.production, l.expiry, COALESCE((SELECT s.status "
-                      "FROM lot_status_changes s WHERE s.lot_id = l.id ORDER BY s.id DESC "
-                      "LIMIT 1), 'available'), b.quantity FROM balances b JOIN lots l "
-                      "ON l.id = b.lot_id WHERE l.material = ? AND b.quantity > 0 "
-                      "ORDER BY b.depot, l.lot");
+  // Cached: the allocation plan asks once per demand line, and preparing this statement
+  // afresh was 18M instructions of a 100-line plan's 268M at 1M movements.
+  auto cached_q = cached("SELECT b.depot, l.lot, l.production, l.expiry, COALESCE((SELECT "
+                         "s.status FROM lot_status_changes s WHERE s.lot_id = l.id ORDER BY "
+                         "s.id DESC LIMIT 1), 'available'), b.quantity FROM balances b JOIN "
+                         "lots l ON l.id = b.lot_id WHERE l.material = ? AND b.quantity > 0 "
+                         "ORDER BY b.depot, l.lot");
+  SQLite::Statement& q = *cached_q;
   q.bind(1, material);
   std::vector<StockSource> out;
   while (q.executeStep()) {
@@ -209,8 +212,10 @@ std::optional<Commitment> SqliteStore::commitment(const std::string& code) const
 
 std::vector<Commitment>
 SqliteStore::commitments(const std::optional<std::string>& material) const {
-  SQLite::Statement q(*db_, std::string(kCommitmentSelect) +
-                                " WHERE ?1 IS NULL OR c.material = ?1 ORDER BY c.code");
+  // Cached, as stock_sources: asked once per demand line.
+  auto cached_q =
+      cached(std::string(kCommitmentSelect) + " WHERE ?1 IS NULL OR c.material = ?1 ORDER BY c.code");
+  SQLite::Statement& q = *cached_q;
   if (material) q.bind(1, *material);
   else q.bind(1);
   std::vector<Commitment> out;
