@@ -30,10 +30,6 @@ template <class T> std::optional<T> code_of(const std::string& s) {
   return T(s);
 }
 
-Cell opt_date(const std::optional<Date>& d) {
-  return d ? Cell::str(d->to_string()) : Cell::null();
-}
-
 Cell opt_qty(const std::optional<Quantity>& q) {
   return q ? Cell::num(q->to_string()) : Cell::null();
 }
