@@ -95,7 +95,17 @@ void validate_code(std::string_view text, std::string_view field) {
                        "is too long (at most 64 bytes; a Chinese character takes 3)");
   }
   bool ok = !text.empty();
+  // ASCII bytes are checked as bytes; decoding starts at the first byte that is not. Every
+  // report validates each code it reads back (25k lines of the expiry window at 1M movements,
+  // three codes each), and most codes are ASCII.
   std::size_t pos = 0;
+  while (pos < text.size() && static_cast<unsigned char>(text[pos]) < 0x80) {
+    if (!is_code_ascii(static_cast<unsigned char>(text[pos]))) {
+      ok = false;
+      break;
+    }
+    ++pos;
+  }
   while (ok && pos < text.size()) {
     const auto c = decode(text, pos);
     ok = c && (*c < 0x80 ? is_code_ascii(*c) : !is_blank_or_invisible(*c));

@@ -20,12 +20,6 @@ constexpr std::array<std::string_view, 12> kMonthNames = {
 
 bool is_ascii_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 
-unsigned digits_value(std::string_view digits) noexcept {
-  unsigned v = 0;
-  for (char c : digits) v = v * 10 + static_cast<unsigned>(c - '0');
-  return v;
-}
-
 // Throws unless y-m-d names a day between 1900-01-01 and 9999-12-31; `text` is what the user
 // wrote, quoted in the message.
 Date checked_date(std::string_view field, std::string_view text, int y, unsigned m, unsigned d) {
@@ -63,13 +57,23 @@ Date Date::from_ymd(int y, unsigned m, unsigned d) {
 }
 
 Date Date::parse(std::string_view text, std::string_view field) {
-  const bool shape_ok = text.size() == 10 && text[4] == '-' && text[7] == '-' &&
-                        std::all_of(text.begin(), text.begin() + 4, is_ascii_digit) &&
-                        std::all_of(text.begin() + 5, text.begin() + 7, is_ascii_digit) &&
-                        std::all_of(text.begin() + 8, text.end(), is_ascii_digit);
+  // One pass over the ten bytes, checking the shape and reading the numbers: reports parse
+  // two dates for each line they read back from the ledger.
+  std::array<unsigned, 3> parts{}; // year, month, day
+  bool shape_ok = text.size() == 10;
+  for (std::size_t i = 0; shape_ok && i < text.size(); ++i) {
+    const char c = text[i];
+    if (i == 4 || i == 7) {
+      shape_ok = c == '-';
+    } else if (is_ascii_digit(c)) {
+      unsigned& part = parts[i < 4 ? 0 : i < 7 ? 1 : 2];
+      part = part * 10 + static_cast<unsigned>(c - '0');
+    } else {
+      shape_ok = false;
+    }
+  }
   if (!shape_ok) throw InvalidInput(field, text, "expected a date YYYY-MM-DD");
-  return checked_date(field, text, static_cast<int>(digits_value(text.substr(0, 4))),
-                      digits_value(text.substr(5, 2)), digits_value(text.substr(8, 2)));
+  return checked_date(field, text, static_cast<int>(parts[0]), parts[1], parts[2]);
 }
 
 std::string Date::to_string() const {

@@ -155,6 +155,10 @@ std::vector<Material> Ledger::materials() const {
   return impl_->read([&] { return impl_->store.materials(); });
 }
 
+std::vector<Material> Ledger::materials_with_own_warning() const {
+  return impl_->read([&] { return impl_->store.materials_with_own_warning(); });
+}
+
 std::vector<Material> Ledger::material_history(const MaterialCode& code) const {
   auto history = impl_->read([&] { return impl_->store.material_history(code.str()); });
   if (history.empty()) throw NotFound("material", code.str());

@@ -129,17 +129,9 @@ public:
     if (!line.quantity.is_positive()) return;
     const auto& expiry = line.lot.expiry;
     if (last_day_ && (!expiry || *expiry > *last_day_)) return;
-    // Lines of one material tend to come together: the last one found is tried first.
-    if (!last_ || last_->code != line.material) {
-      const auto it = catalog_.find(line.material.str());
-      if (it != catalog_.end()) {
-        last_ = it->second;
-      } else {
-        fallback_ = Material(line.material); // not in the catalog: the defaults
-        last_ = &*fallback_;
-      }
-    }
-    const Material& material = *last_;
+    // A material the caller did not pass has no window of its own: the report's default.
+    const auto it = catalog_.empty() ? catalog_.end() : catalog_.find(line.material.str());
+    const Material& material = it != catalog_.end() ? *it->second : defaults_;
     rows_.push_back(ExpiryRow{
         .depot = line.depot,
         .tier = line.tier,
@@ -195,8 +187,8 @@ private:
   // material seldom follow each other, and a tree of 5,000 codes cost 13 string comparisons
   // a line.
   std::unordered_map<std::string_view, const Material*> catalog_;
-  const Material* last_ = nullptr;                 // the last line's material
-  std::optional<Material> fallback_;
+  // Stands for every material not in the catalog: only its (unset) windows are read.
+  const Material defaults_{MaterialCode("default")};
   Date as_of_;
   const ExpiryOptions& options_;
   std::optional<Date> last_day_;
@@ -215,7 +207,7 @@ std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
 
 ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
   const Date as_of = options.as_of.value_or(ledger.today());
-  const auto materials = ledger.materials();
+  const auto materials = ledger.materials_with_own_warning();
   ExpiryClassifier rows(materials, as_of, options);
   // The window goes to the query, so that lots expiring later are never read (the classifier
   // applies it again, for callers of classify_expiry that pass stock of their own).

@@ -1244,6 +1244,12 @@ TEST_CASE("movements: the ledger's stock totals are the lot lines folded, in eve
   (void)l.transfer(transfer("LN-01", "YF-01", "MED", "L-A", "5", "2026-11-14"));
   (void)l.issue(issue("CHEM-01", "MED", "L-C", "2", "2026-11-15")); // CHEM-01 holds no MED now
   (void)l.issue(issue("LN-01", "TENT", nullptr, "4", "2026-11-16"));
+  // Statuses, the latest of each lot's changes counting: a scan over every depot and material
+  // reads them all first, a narrower one asks per line.
+  l.set_lot_status(MaterialCode("MED"), LotNumber("L-A"), LotStatus::Quarantined, keeper(), "抽检");
+  l.set_lot_status(MaterialCode("MED"), LotNumber("L-A"), LotStatus::Recalled, keeper(), "召回");
+  l.set_lot_status(MaterialCode("MED"), LotNumber("L-B"), LotStatus::Damaged, keeper(), "受潮");
+  l.set_lot_status(MaterialCode("MED"), LotNumber("L-B"), LotStatus::Available, keeper(), "复检");
 
   const auto text = [](const StockTotal& t) {
     return (t.depot ? t.depot->str() : "*") + "/" +
@@ -1313,7 +1319,22 @@ TEST_CASE("movements: the ledger's stock totals are the lot lines folded, in eve
       if (line.lot.expiry && *line.lot.expiry <= *window.expiring_by) expected.push_back(line);
     }
     CHECK(labels(l.stock(window)) == labels(expected));
+    for (const auto& line : l.stock(window)) {
+      CHECK(line.lot.status == l.lot(line.material, line.lot.number).status);
+    }
+    for (const auto& line : l.stock(query)) {
+      CAPTURE(line.lot.number.str());
+      CHECK(line.lot.status == l.lot(line.material, line.lot.number).status);
+    }
   }
+  CHECK(l.lot(MaterialCode("MED"), LotNumber("L-A")).status == LotStatus::Recalled);
+  CHECK(l.lot(MaterialCode("MED"), LotNumber("L-B")).status == LotStatus::Available);
+  std::vector<std::string> recalled; // L-A, all of it moved to YF-01
+  for (const auto& line : l.stock({})) {
+    if (line.lot.status == LotStatus::Recalled)
+      recalled.push_back(line.depot.str() + "/" + line.lot.number.str());
+  }
+  CHECK(recalled == std::vector<std::string>{"YF-01/L-A"});
   CHECK(texts(l.stock_totals({}, StockGrouping::Depot)) ==
         std::vector<std::string>{"CHEM-01/*/TENT/*/帐篷/顶=20", "LN-01/*/MED/*/药品/盒=8",
                                  "LN-01/*/TENT/*/帐篷/顶=11", "YF-01/*/MED/*/药品/盒=5"});

@@ -527,6 +527,42 @@ TEST_CASE("report: the expiry report reads the stock held on the as-of day") {
   CHECK(expiry_report(r.ledger).as_of.to_string() == "2026-11-22");
 }
 
+TEST_CASE("report: the expiry report takes each material's current warning window") {
+  // The report reads only the materials whose latest revision sets a window of their own: a
+  // window dropped by a later revision no longer applies, one added by it does.
+  ReportLedger r;
+  for (const char* code : {"WATER", "SOAP"}) {
+    Material m{MaterialCode(code)};
+    m.name = code;
+    m.unit = "箱";
+    m.shelf_life = Duration::parse("1y");
+    if (std::string_view(code) == "WATER") m.warn_before = Duration::parse("200d");
+    r.ledger.add_material(m);
+  }
+  auto water = r.ledger.material(MaterialCode("WATER"));
+  water.warn_before.reset();
+  (void)r.ledger.edit_material(water);
+  auto soap = r.ledger.material(MaterialCode("SOAP"));
+  soap.warn_before = Duration::parse("200d");
+  (void)r.ledger.edit_material(soap);
+  std::vector<std::string> codes;
+  for (const auto& m : r.ledger.materials_with_own_warning()) codes.push_back(m.code.str());
+  CHECK(codes == std::vector<std::string>{"MASK", "SOAP"});
+
+  // Both expire 150 days after as-of: inside SOAP's 200 days, outside the default 90.
+  r.receive("LN-01", "WATER", "W1", "10", "2026-11-01", nullptr, "2027-04-21");
+  r.receive("LN-01", "SOAP", "S1", "10", "2026-11-01", nullptr, "2027-04-21");
+  ExpiryOptions o;
+  o.as_of = rday("2026-11-22");
+  const auto report = expiry_report(r.ledger, o);
+  REQUIRE(report.rows.size() == 2);
+  CHECK(report.rows[0].material.str() == "SOAP");
+  CHECK(report.rows[0].days_left == 150);
+  CHECK(report.rows[0].warning);
+  CHECK(report.rows[1].material.str() == "WATER");
+  CHECK_FALSE(report.rows[1].warning);
+}
+
 TEST_CASE("report: rotation and aging through the ledger") {
   ReportLedger r;
   r.receive("LN-01", "MASK", "K1", "100", "2023-06-01", "2023-05-01", "2026-12-01");

@@ -86,6 +86,10 @@ public:
   [[nodiscard]] std::optional<Material> find_material(const MaterialCode& code) const;
   [[nodiscard]] Material material(const MaterialCode& code) const; // throws NotFound
   [[nodiscard]] std::vector<Material> materials() const;
+  // The materials whose current revision sets its own expiry warning window (warn_before or
+  // warn_percent), sorted by code. The expiry report needs no more of the catalog: every other
+  // material takes the report's default window.
+  [[nodiscard]] std::vector<Material> materials_with_own_warning() const;
   [[nodiscard]] std::vector<Material> material_history(const MaterialCode& code) const;
 
   // ---- organisations (单位) ----

@@ -1,8 +1,9 @@
 // The ledger's movements, lots and balances in SQLite (part of the storage seam).
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <optional>
 #include <sqlite3.h>
 #include <unordered_map>
-#include <fmt/format.h>
 
 #include "canonical.hpp"
 #include "store/sqlite_store.hpp"
@@ -410,6 +411,43 @@ private:
 
 namespace {
 
+// The lots' current statuses, read once before a scan over many balances. Asked per line, the
+// status subquery was an eighth of the expiry window's SQL at 1M movements (25k lines, each
+// opening a cursor on lot_status_changes), while status changes are rare events (a
+// quarantine, a recall) and their table is small. A ledger with very many of them keeps the
+// subquery: reading them all would then cost more than the lines.
+class LotStatuses {
+public:
+  static constexpr std::int64_t kMostToRead = 50'000;
+
+  // Reads the statuses when the table's last id (it is append-only, so that is at least its
+  // row count's order) is at most kMostToRead; otherwise preloaded() stays false.
+  explicit LotStatuses(SQLite::Database& db) {
+    SQLite::Statement last(db, "SELECT max(id) FROM lot_status_changes");
+    if (!last.executeStep()) return;
+    if (last.getColumn(0).isNull()) {
+      preloaded_ = true; // none: every lot is available
+      return;
+    }
+    if (last.getColumn(0).getInt64() > kMostToRead) return;
+    RawScan all(db, "SELECT lot_id, status FROM lot_status_changes ORDER BY id");
+    while (all.step()) {
+      latest_[sqlite3_column_int64(all.get(), 0)] = parse_lot_status(text_at(all.get(), 1));
+    }
+    preloaded_ = true;
+  }
+
+  [[nodiscard]] bool preloaded() const noexcept { return preloaded_; }
+  [[nodiscard]] LotStatus of(std::int64_t lot_id) const {
+    const auto it = latest_.find(lot_id);
+    return it == latest_.end() ? LotStatus::Available : it->second;
+  }
+
+private:
+  bool preloaded_ = false;
+  std::unordered_map<std::int64_t, LotStatus> latest_;
+};
+
 // A depot's tier and a material's current name and unit, looked up once each, not joined
 // into every line: 250 depots and 5,000 materials against 24k–174k lines, where the joins
 // (the material_current view's latest revision above all) took half the query's time.
@@ -553,6 +591,11 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
       from_balances && (f.material || (f.expiring_by && !held_by_expiry && !f.depot));
   const char* from = lots_first ? "lots l CROSS JOIN bal b ON b.lot_id = l.id"
                                 : "bal b CROSS JOIN lots l ON l.id = b.lot_id";
+  // A scan over every depot and material reads the lots' statuses first (LotStatuses), and
+  // column 5 is then the lot's id instead of its status.
+  std::optional<LotStatuses> statuses;
+  if (!f.depot && !f.material) statuses.emplace(*db_);
+  const bool status_by_id = statuses && statuses->preloaded();
   std::string sql;
   if (labels_held) {
     // The window from balances_held_expiry alone: each balance carries its lot's label (schema
@@ -561,14 +604,16 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
     sql = fmt::format("WITH bal AS ({}) "
                       "SELECT b.depot, b.material, b.lot, b.production, b.expiry, {}, b.quantity "
                       "FROM bal b {}WHERE {}{}",
-                      balances, kHeldLotStatus, f.org ? "JOIN depots d ON d.code = b.depot " : "",
-                      where, f.in_order ? " ORDER BY b.depot, b.material, b.expiry, b.lot" : "");
+                      balances, status_by_id ? "b.lot_id" : kHeldLotStatus,
+                      f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
+                      f.in_order ? " ORDER BY b.depot, b.material, b.expiry, b.lot" : "");
   } else {
     sql = fmt::format(
         "WITH bal AS ({}) "
         "SELECT b.depot, l.material, l.lot, l.production, l.expiry, {}, b.quantity FROM {} {}"
         "WHERE {}{}",
-        balances, kLotStatus, from, f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
+        balances, status_by_id ? "b.lot_id" : kLotStatus, from,
+        f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
         f.in_order ? " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot" : "");
   }
   // Through SQLite's own API, one line refilled row by row (its strings keep their buffers):
@@ -599,7 +644,8 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
     line.lot.number = LotNumber(std::string(text_at(q.get(), 2)));
     line.lot.production = date_at(3);
     line.lot.expiry = date_at(4);
-    line.lot.status = parse_lot_status(text_at(q.get(), 5));
+    line.lot.status = status_by_id ? statuses->of(sqlite3_column_int64(q.get(), 5))
+                                   : parse_lot_status(text_at(q.get(), 5));
     line.quantity = Quantity::from_thousandths(sqlite3_column_int64(q.get(), 6));
     fn(line);
   }

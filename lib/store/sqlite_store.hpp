@@ -67,6 +67,7 @@ public:
   [[nodiscard]] bool material_exists(const std::string& code) const;
   [[nodiscard]] std::optional<Material> material(const std::string& code) const;
   [[nodiscard]] std::vector<Material> materials() const;
+  [[nodiscard]] std::vector<Material> materials_with_own_warning() const;
   [[nodiscard]] std::vector<Material> material_history(const std::string& code) const;
   void insert_material(const Material& m, const std::string& now);
   void insert_material_revision(const Material& m, const std::string& now);
