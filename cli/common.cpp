@@ -46,12 +46,14 @@ Ledger open_ledger() { return Ledger::open(ledger_path(), open_options()); }
 OutputFormat output_format() { return parse_output_format(globals().format); }
 
 void print(const Table& table) {
-  // Written as it is: fmt::print copies its argument into a buffer first (megabytes for a
-  // report over every depot).
-  const std::string text = render(table, output_format(), RenderOptions{.csv_bom = globals().bom});
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
-    throw fmt::system_error(errno, "cannot write to file"); // as fmt::print would
-  }
+  // Written piece by piece as rendered: fmt::print copies its argument into a buffer first,
+  // and a whole rendered report is megabytes for one over every depot.
+  render(table, output_format(), RenderOptions{.csv_bom = globals().bom},
+         [](std::string_view piece) {
+           if (std::fwrite(piece.data(), 1, piece.size(), stdout) != piece.size()) {
+             throw fmt::system_error(errno, "cannot write to file"); // as fmt::print would
+           }
+         });
 }
 
 namespace {

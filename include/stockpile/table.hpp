@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -98,6 +99,10 @@ struct RenderOptions {
 // Column::name, CRLF line ends, formula-looking text defused.
 [[nodiscard]] std::string render(const Table& table, OutputFormat format,
                                  const RenderOptions& options = {});
+// The same text handed to `sink` in pieces (the table's rows in blocks of about 64 KiB), so
+// that a large report can be written out without being held whole.
+void render(const Table& table, OutputFormat format, const RenderOptions& options,
+            const std::function<void(std::string_view)>& sink);
 
 // Terminal columns `utf8` occupies: 2 for East Asian Wide/Fullwidth characters, 0 for
 // combining marks and other zero-width characters, 1 otherwise (and 1 per invalid byte).
