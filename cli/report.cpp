@@ -61,37 +61,45 @@ void end_sections() {
   if (output_format() == OutputFormat::Json) fmt::print("\n}}\n");
 }
 
-Table expiry_table(const ExpiryReport& report) {
-  Table t({Column{"depot"}, Column{"material"}, Column{"name"}, Column{"lot"},
-           Column{"quantity", "qty", true}, Column{"unit"}, Column{"expiry"},
-           Column{"days_left", "days left", true}, Column{"bucket"}, Column{"tier"},
-           Column{"warning"}});
-  t.reserve(report.rows.size(), 96);
-  // Views of the row's own text; what is formatted goes into strings kept across rows, so
-  // that 25k rows (the 90-day window at 1M movements) cost no cell strings of their own.
-  std::string quantity, expiry, days_left, bucket;
-  for (const auto& r : report.rows) {
-    quantity = r.quantity.to_string();
-    if (r.expiry) expiry = r.expiry->to_string();
-    if (r.days_left) days_left = std::to_string(*r.days_left);
-    bucket = r.bucket.label();
+// The expiry report's table, a row at a time as the rows come (for_each_expiry_row), so that
+// the report's rows are never held beside it.
+class ExpiryTable {
+public:
+  ExpiryTable()
+      : table_({Column{"depot"}, Column{"material"}, Column{"name"}, Column{"lot"},
+                Column{"quantity", "qty", true}, Column{"unit"}, Column{"expiry"},
+                Column{"days_left", "days left", true}, Column{"bucket"}, Column{"tier"},
+                Column{"warning"}}) {}
+
+  void add(const ExpiryRow& r) {
+    // Views of the row's own text; what is formatted goes into strings kept across rows, so
+    // that 25k rows (the 90-day window at 1M movements) cost no cell strings of their own.
+    quantity_ = r.quantity.to_string();
+    if (r.expiry) expiry_ = r.expiry->to_string();
+    if (r.days_left) days_left_ = std::to_string(*r.days_left);
+    bucket_ = r.bucket.label();
     const std::array<CellView, 11> row{{
         {CellKind::Text, r.depot.str()},
         {CellKind::Text, r.material.str()},
         {CellKind::Text, r.name},
         {CellKind::Text, r.lot.str()},
-        {CellKind::Number, quantity},
+        {CellKind::Number, quantity_},
         {CellKind::Text, r.unit},
-        r.expiry ? CellView{CellKind::Text, expiry} : CellView{},
-        r.days_left ? CellView{CellKind::Number, days_left} : CellView{},
-        {CellKind::Text, bucket},
+        r.expiry ? CellView{CellKind::Text, expiry_} : CellView{},
+        r.days_left ? CellView{CellKind::Number, days_left_} : CellView{},
+        {CellKind::Text, bucket_},
         {CellKind::Text, to_string(r.tier)},
         {CellKind::Bool, r.warning ? "true" : "false"},
     }};
-    t.add_row(std::span<const CellView>(row));
+    table_.add_row(std::span<const CellView>(row));
   }
-  return t;
-}
+
+  [[nodiscard]] const Table& table() const noexcept { return table_; }
+
+private:
+  Table table_;
+  std::string quantity_, expiry_, days_left_, bucket_;
+};
 
 Table rotation_lot_table(const RotationPlan& plan) {
   Table t({Column{"depot"}, Column{"material"}, Column{"name"}, Column{"lot"},
@@ -291,7 +299,9 @@ void setup_report(CLI::App& app) {
     opts.depot = code_of<DepotCode>(o->depot);
     opts.org = code_of<OrgCode>(o->org);
     opts.material = code_of<MaterialCode>(o->material);
-    print(expiry_table(expiry_report(open_ledger(), opts)));
+    ExpiryTable table;
+    (void)for_each_expiry_row(open_ledger(), opts, [&](const ExpiryRow& row) { table.add(row); });
+    print(table.table());
   });
 
   auto* rotation = report->add_subcommand(

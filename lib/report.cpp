@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <set>
@@ -125,26 +126,38 @@ public:
     if (options.within) last_day_ = options.within->add_to(as_of);
   }
 
-  void add(const StockLine& line) {
-    if (!line.quantity.is_positive()) return;
+  // The line's row, or nullptr when the line is not in the report. The row is written over
+  // the one before (its strings keep their buffers) and lives until the next call.
+  const ExpiryRow* classify(const StockLine& line) {
+    if (!line.quantity.is_positive()) return nullptr;
     const auto& expiry = line.lot.expiry;
-    if (last_day_ && (!expiry || *expiry > *last_day_)) return;
+    if (last_day_ && (!expiry || *expiry > *last_day_)) return nullptr;
     // A material the caller did not pass has no window of its own: the report's default.
     const auto it = catalog_.empty() ? catalog_.end() : catalog_.find(line.material.str());
     const Material& material = it != catalog_.end() ? *it->second : defaults_;
-    rows_.push_back(ExpiryRow{
-        .depot = line.depot,
-        .tier = line.tier,
-        .material = line.material,
-        .name = line.name,
-        .unit = line.unit,
-        .lot = line.lot.number,
-        .quantity = line.quantity,
-        .expiry = expiry,
-        .days_left = expiry ? std::optional<std::int64_t>(as_of_.days_until(*expiry))
-                            : std::nullopt,
-        .bucket = expiry_bucket(expiry, as_of_, options_.edges),
-        .warning = warning_reached(material, line.lot, as_of_, options_.default_warning)});
+    if (row_) {
+      row_->depot = line.depot;
+      row_->material = line.material;
+      row_->lot = line.lot.number;
+    } else {
+      row_.emplace(
+          ExpiryRow{.depot = line.depot, .material = line.material, .lot = line.lot.number});
+    }
+    ExpiryRow& row = *row_;
+    row.tier = line.tier;
+    row.name = line.name;
+    row.unit = line.unit;
+    row.quantity = line.quantity;
+    row.expiry = expiry;
+    row.days_left =
+        expiry ? std::optional<std::int64_t>(as_of_.days_until(*expiry)) : std::nullopt;
+    row.bucket = expiry_bucket(expiry, as_of_, options_.edges);
+    row.warning = warning_reached(material, line.lot, as_of_, options_.default_warning);
+    return &row;
+  }
+
+  void add(const StockLine& line) {
+    if (const ExpiryRow* row = classify(line)) rows_.push_back(*row);
   }
 
   [[nodiscard]] std::vector<ExpiryRow> take() && {
@@ -189,6 +202,7 @@ private:
   std::unordered_map<std::string_view, const Material*> catalog_;
   // Stands for every material not in the catalog: only its (unset) windows are read.
   const Material defaults_{MaterialCode("default")};
+  std::optional<ExpiryRow> row_; // the last line's, see classify
   Date as_of_;
   const ExpiryOptions& options_;
   std::optional<Date> last_day_;
@@ -205,12 +219,14 @@ std::vector<ExpiryRow> classify_expiry(const std::vector<StockLine>& stock,
   return std::move(rows).take();
 }
 
-ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
+Date for_each_expiry_row(const Ledger& ledger, const ExpiryOptions& options,
+                         const std::function<void(const ExpiryRow&)>& fn) {
   const Date as_of = options.as_of.value_or(ledger.today());
   const auto materials = ledger.materials_with_own_warning();
   ExpiryClassifier rows(materials, as_of, options);
   // The window goes to the query, so that lots expiring later are never read (the classifier
-  // applies it again, for callers of classify_expiry that pass stock of their own).
+  // applies it again, for callers of classify_expiry that pass stock of their own), and so
+  // does the order: the whole window comes in it from balances_held_expiry as stored.
   ledger.for_each_stock_line(
       StockQuery{.depot = options.depot,
                  .material = options.material,
@@ -219,9 +235,19 @@ ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
                  .include_zero = false,
                  .expiring_by = options.within ? std::optional<Date>(options.within->add_to(as_of))
                                                : std::nullopt,
-                 .in_order = false}, // the rows are sorted by expiry below
-      [&](const StockLine& line) { rows.add(line); });
-  return {as_of, std::move(rows).take()};
+                 .in_order = true,
+                 .by_expiry = true},
+      [&](const StockLine& line) {
+        if (const ExpiryRow* row = rows.classify(line)) fn(*row);
+      });
+  return as_of;
+}
+
+ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options) {
+  ExpiryReport report{.as_of = Date::min(), .rows = {}};
+  report.as_of = for_each_expiry_row(
+      ledger, options, [&](const ExpiryRow& row) { report.rows.push_back(row); });
+  return report;
 }
 
 // ---- rotation ------------------------------------------------------------------------------

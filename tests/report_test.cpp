@@ -563,6 +563,74 @@ TEST_CASE("report: the expiry report takes each material's current warning windo
   CHECK_FALSE(report.rows[1].warning);
 }
 
+TEST_CASE("report: the expiry rows come from the ledger in the report's order") {
+  // for_each_expiry_row takes its order from the ledger's query, and its windows from the
+  // materials with one of their own; classify_expiry sorts the stock lines itself and is
+  // given the whole catalog. Both must give the same rows, for every filter.
+  ReportLedger r;
+  Material water{MaterialCode("WATER")};
+  water.name = "瓶装水";
+  water.unit = "箱";
+  water.shelf_life = Duration::parse("1y");
+  water.warn_before = Duration::parse("200d");
+  r.ledger.add_material(water);
+  // Ties on the expiry day across depots, materials and lots; an expired lot; no expiry.
+  r.receive("LN-01", "MASK", "K1", "100", "2025-01-10", "2024-12-01"); // expires 2026-12-01
+  r.receive("CHEM-01", "MASK", "K1", "30", "2025-02-01", "2024-12-01");
+  r.receive("LN-01", "MASK", "A0", "5", "2025-02-01", "2024-12-01");
+  r.receive("LN-01", "WATER", "W2", "7", "2026-03-01", nullptr, "2026-12-01");
+  r.receive("CHEM-01", "WATER", "W1", "8", "2026-03-01", nullptr, "2026-12-01");
+  r.receive("LN-01", "WATER", "W0", "9", "2025-10-01", nullptr, "2026-10-01");
+  r.receive("LN-01", "WATER", "W9", "3", "2026-11-01", nullptr, "2027-05-01");
+  r.receive("LN-01", "TENT", nullptr, "15", "2024-06-01", nullptr);
+  r.receive("CHEM-01", "TENT", nullptr, "4", "2024-06-01", nullptr);
+
+  const auto id = [](const ExpiryRow& row) {
+    return row.depot.str() + "/" + row.material.str() + "/" + row.lot.str() + "/" +
+           row.quantity.to_string() + "/" + row.bucket.label() + "/" +
+           (row.days_left ? std::to_string(*row.days_left) : "-") + "/" +
+           (row.warning ? "warn" : "-") + "/" + row.name + "/" + row.unit;
+  };
+  std::vector<ExpiryOptions> cases(7);
+  cases[1].within = Duration::parse("30d");
+  cases[2].within = Duration::parse("1y");
+  cases[3].depot = DepotCode("LN-01");
+  cases[4].material = MaterialCode("WATER");
+  cases[5].org = OrgCode("CHEM");
+  cases[6].as_of = rday("2026-10-15"); // a past day: the balances summed from the movements
+  cases[6].within = Duration::parse("60d");
+  for (std::size_t c = 0; c < cases.size(); ++c) {
+    CAPTURE(c);
+    const ExpiryOptions& o = cases[c];
+    std::vector<std::string> streamed;
+    const Date as_of =
+        for_each_expiry_row(r.ledger, o, [&](const ExpiryRow& row) { streamed.push_back(id(row)); });
+    CHECK(as_of == o.as_of.value_or(rday("2026-11-22")));
+    const auto lines = r.ledger.stock(StockQuery{
+        .depot = o.depot, .material = o.material, .org = o.org, .as_of = o.as_of});
+    std::vector<std::string> sorted;
+    for (const auto& row : classify_expiry(lines, r.ledger.materials(), as_of, o)) {
+      sorted.push_back(id(row));
+    }
+    CHECK(streamed == sorted);
+    CHECK_FALSE(streamed.empty());
+  }
+  // The whole report, spelled out once.
+  std::vector<std::string> all;
+  for (const auto& row : expiry_report(r.ledger).rows) all.push_back(id(row));
+  CHECK(all == std::vector<std::string>{
+                   "LN-01/WATER/W0/9/expired/-52/warn/瓶装水/箱",
+                   "CHEM-01/MASK/K1/30/≤ 30/9/warn/口罩/个",
+                   "CHEM-01/WATER/W1/8/≤ 30/9/warn/瓶装水/箱",
+                   "LN-01/MASK/A0/5/≤ 30/9/warn/口罩/个",
+                   "LN-01/MASK/K1/100/≤ 30/9/warn/口罩/个",
+                   "LN-01/WATER/W2/7/≤ 30/9/warn/瓶装水/箱",
+                   "LN-01/WATER/W9/3/≤ 180/160/warn/瓶装水/箱",
+                   "CHEM-01/TENT/-/4/no expiry/-/-/帐篷/顶",
+                   "LN-01/TENT/-/15/no expiry/-/-/帐篷/顶",
+               });
+}
+
 TEST_CASE("report: rotation and aging through the ledger") {
   ReportLedger r;
   r.receive("LN-01", "MASK", "K1", "100", "2023-06-01", "2023-05-01", "2026-12-01");

@@ -152,7 +152,8 @@ public:
   // ---- queries ----
   [[nodiscard]] std::vector<StockLine> stock(const StockQuery& query = {}) const;
   // The same lines one at a time from one read snapshot, none held, in (depot, material)
-  // order (or any, with query.in_order = false): a national reserve holds a million lots.
+  // order (by expiry with query.by_expiry, any with query.in_order = false): a national
+  // reserve holds a million lots.
   void for_each_stock_line(const StockQuery& query,
                            const std::function<void(const StockLine&)>& fn) const;
   // The same stock folded into a grouping (what `stockpile stock` prints), line by line.

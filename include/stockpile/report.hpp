@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -111,6 +112,11 @@ struct ExpiryReport {
 };
 
 [[nodiscard]] ExpiryReport expiry_report(const Ledger& ledger, const ExpiryOptions& options = {});
+// expiry_report's rows handed to `fn` one at a time, in the report's order, none of them held
+// (the ledger reads the lots in that order); returns the as-of day. The row lives until `fn`
+// returns.
+Date for_each_expiry_row(const Ledger& ledger, const ExpiryOptions& options,
+                         const std::function<void(const ExpiryRow&)>& fn);
 
 // ---- rotation (轮换) ---------------------------------------------------------------------
 

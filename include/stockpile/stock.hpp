@@ -38,6 +38,9 @@ struct StockQuery {
   // false: the lines in whichever order is cheapest, for a caller that sorts them its own way
   // (the expiry report by expiry); true: in (depot, material) order.
   bool in_order = true;
+  // With in_order: by expiry instead (none last), then depot, material and lot, the expiry
+  // report's order, so that it can hand its rows on as they come.
+  bool by_expiry = false;
 };
 
 enum class StockGrouping { Depot, Material, Lot, Tier };

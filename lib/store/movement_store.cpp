@@ -606,7 +606,9 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
                       "FROM bal b {}WHERE {}{}",
                       balances, status_by_id ? "b.lot_id" : kHeldLotStatus,
                       f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
-                      f.in_order ? " ORDER BY b.depot, b.material, b.expiry, b.lot" : "");
+                      !f.in_order   ? ""
+                      : f.by_expiry ? " ORDER BY b.expiry, b.depot, b.material, b.lot"
+                                    : " ORDER BY b.depot, b.material, b.expiry, b.lot");
   } else {
     sql = fmt::format(
         "WITH bal AS ({}) "
@@ -614,7 +616,9 @@ void SqliteStore::for_each_stock_line(const StockQuery& f, const std::vector<std
         "WHERE {}{}",
         balances, status_by_id ? "b.lot_id" : kLotStatus, from,
         f.org ? "JOIN depots d ON d.code = b.depot " : "", where,
-        f.in_order ? " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot" : "");
+        !f.in_order   ? ""
+        : f.by_expiry ? " ORDER BY l.expiry IS NULL, l.expiry, b.depot, l.material, l.lot"
+                      : " ORDER BY b.depot, l.material, l.expiry IS NULL, l.expiry, l.lot");
   }
   // Through SQLite's own API, one line refilled row by row (its strings keep their buffers):
   // the expiry report reads 25k lines at 1M movements, and a Column object and a fresh

@@ -145,7 +145,8 @@ public:
 
   // ---- stock ----
   // The balance of each depot and lot the query selects, one line at a time, in (depot,
-  // material, expiry, lot) order (unless the query says in_order = false).
+  // material, expiry, lot) order (by_expiry: expiry, depot, material, lot; in_order = false:
+  // any).
   void for_each_stock_line(const StockQuery& q, const std::vector<std::string>& orgs,
                            const std::function<void(const StockLine&)>& fn) const;
   // The stock per depot and material from stock_totals (depot set, the tier if with_tier, no
