@@ -293,15 +293,7 @@ template <std::size_t N>
 }
 
 [[nodiscard]] std::string display_text(CellView cell) {
-  switch (cell.kind) {
-  case CellKind::Bool:
-    return is_true(cell) ? "yes" : "no";
-  case CellKind::Null:
-    return {};
-  case CellKind::Text:
-  case CellKind::Number:
-    break;
-  }
+  if (const auto constant = constant_text(cell)) return std::string(*constant);
   return for_terminal(cell.text);
 }
 
