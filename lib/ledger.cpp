@@ -21,7 +21,14 @@ std::chrono::sys_seconds Ledger::Impl::now_seconds() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-std::string Ledger::Impl::now() const { return format_utc_timestamp(now_seconds()); }
+std::string Ledger::Impl::now() const {
+  const auto t = now_seconds();
+  if (formatted_.empty() || t != formatted_at_) {
+    formatted_ = format_utc_timestamp(t);
+    formatted_at_ = t;
+  }
+  return formatted_;
+}
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;

@@ -32,6 +32,11 @@ struct Ledger::Impl {
 
   OpenOptions options;
   mutable store::SqliteStore store;
+
+private:
+  // now()'s last answer: an import asks twice per operation, thousands of times a second.
+  mutable std::chrono::sys_seconds formatted_at_{};
+  mutable std::string formatted_;
 };
 
 } // namespace stockpile

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -97,6 +98,37 @@ private:
   std::unordered_set<std::string> others_;
 };
 
+// The columns a row is read from, found in the header once per pass (by name, ASCII
+// case-insensitively): looking each one up per cell was a twentieth of an import.
+enum class Field : std::uint8_t {
+  Id, Operation, Kind, Date, Depot, Material, Lot, Unit, Quantity, Production, Expiry, Actor,
+  Counterparty, Incident, Document, Note, IdempotencyKey, Reason, Approver, UnusableReason,
+  Reverses, Count
+};
+using F = Field;
+
+class Columns {
+public:
+  explicit Columns(const CsvTable& header) {
+    // In the order of Field.
+    static constexpr std::array<std::string_view, static_cast<std::size_t>(F::Count)> kNames = {
+        "id",         "operation", "kind",         "date",     "depot",
+        "material",   "lot",       "unit",         "quantity", "production",
+        "expiry",     "actor",     "counterparty", "incident", "document",
+        "note",       "idempotency_key",           "reason",   "approver",
+        "unusable_reason",         "reverses"};
+    for (std::size_t i = 0; i < kNames.size(); ++i) index_[i] = header.column(kNames[i]);
+  }
+  // The cell's text (undefused), or empty when the file has no such column.
+  [[nodiscard]] std::string cell(const CsvRecord& rec, Field f) const {
+    const auto& i = index_[static_cast<std::size_t>(f)];
+    return i ? undefuse(rec.fields[*i]) : std::string();
+  }
+
+private:
+  std::array<std::optional<std::size_t>, static_cast<std::size_t>(F::Count)> index_{};
+};
+
 struct Row {
   std::size_t line = 0;
   std::optional<std::int64_t> id;
@@ -161,13 +193,14 @@ public:
       for (const auto& e : csv_errors) errors_.push_back({e.line, e.message});
       return;
     }
+    const Columns columns(reader.header());
     NumberSet ids;
     NameSet operations;
     Grouper grouper;
     while (auto rec = reader.next(csv_errors)) {
       ++total_rows_;
       try {
-        const Row r = parse_row(*rec, reader.header(), &ids);
+        const Row r = parse_row(*rec, columns, &ids);
         if (r.reverses) reversal_targets_.insert(*r.reverses);
         if (grouper.starts_operation(r)) {
           ++operations_;
@@ -200,43 +233,40 @@ private:
 
   // One record as a row, checked on its own (throws the first problem). `ids`, in the first
   // pass only, catches an id the file gave before.
-  static Row parse_row(const CsvRecord& rec, const CsvTable& header, NumberSet* ids) {
-    auto cell = [&](std::string_view name) {
-      const auto i = header.column(name);
-      return i ? undefuse(rec.fields[*i]) : std::string();
-    };
+  static Row parse_row(const CsvRecord& rec, const Columns& columns, NumberSet* ids) {
+    auto cell = [&](Field f) { return columns.cell(rec, f); };
     Row r;
     r.line = rec.line;
-    if (auto v = cell("id"); !v.empty()) {
+    if (auto v = cell(F::Id); !v.empty()) {
       r.id = parse_id(v, "id");
       if (ids && !ids->insert(*r.id)) throw InvalidInput("id", v, "appears twice in the file");
     }
-    r.operation = cell("operation");
-    const auto kind = cell("kind");
+    r.operation = cell(F::Operation);
+    const auto kind = cell(F::Kind);
     if (kind == "transfer") {
       throw InvalidInput("kind", kind, "name each leg: a transfer-out row and a transfer-in row");
     }
     r.kind = parse_movement_kind(kind, "kind");
-    r.date = Date::parse(cell("date"), "date");
-    r.depot = parse_code<DepotCode>(cell("depot"), "depot");
-    r.material = parse_code<MaterialCode>(cell("material"), "material");
-    if (auto v = cell("lot"); !v.empty()) r.lot = parse_code<LotNumber>(v, "lot");
-    r.unit = cell("unit");
-    r.quantity = Quantity::parse(cell("quantity"), "quantity");
-    if (auto v = cell("production"); !v.empty()) r.production = Date::parse(v, "production");
-    if (auto v = cell("expiry"); !v.empty()) r.expiry = Date::parse(v, "expiry");
-    r.actor = parse_code<CustodianId>(cell("actor"), "actor");
-    r.paper.counterparty = cell("counterparty");
-    if (auto v = cell("incident"); !v.empty()) {
+    r.date = Date::parse(cell(F::Date), "date");
+    r.depot = parse_code<DepotCode>(cell(F::Depot), "depot");
+    r.material = parse_code<MaterialCode>(cell(F::Material), "material");
+    if (auto v = cell(F::Lot); !v.empty()) r.lot = parse_code<LotNumber>(v, "lot");
+    r.unit = cell(F::Unit);
+    r.quantity = Quantity::parse(cell(F::Quantity), "quantity");
+    if (auto v = cell(F::Production); !v.empty()) r.production = Date::parse(v, "production");
+    if (auto v = cell(F::Expiry); !v.empty()) r.expiry = Date::parse(v, "expiry");
+    r.actor = parse_code<CustodianId>(cell(F::Actor), "actor");
+    r.paper.counterparty = cell(F::Counterparty);
+    if (auto v = cell(F::Incident); !v.empty()) {
       r.paper.incident = parse_code<IncidentCode>(v, "incident");
     }
-    r.paper.document = cell("document");
-    r.paper.note = cell("note");
-    r.paper.idempotency_key = cell("idempotency_key");
-    r.reason = cell("reason");
-    if (auto v = cell("approver"); !v.empty()) r.approver = parse_code<CustodianId>(v, "approver");
-    r.unusable_reason = cell("unusable_reason");
-    if (auto v = cell("reverses"); !v.empty()) r.reverses = parse_id(v, "reverses");
+    r.paper.document = cell(F::Document);
+    r.paper.note = cell(F::Note);
+    r.paper.idempotency_key = cell(F::IdempotencyKey);
+    r.reason = cell(F::Reason);
+    if (auto v = cell(F::Approver); !v.empty()) r.approver = parse_code<CustodianId>(v, "approver");
+    r.unusable_reason = cell(F::UnusableReason);
+    if (auto v = cell(F::Reverses); !v.empty()) r.reverses = parse_id(v, "reverses");
     // The same limits on free text as the commands that record a movement.
     validate_paperwork(r.paper, Naming::Column);
     validate_note("reason", r.reason);
@@ -282,8 +312,31 @@ private:
     }
   }
 
+  // A lot as the ledger or this operation knows it; `id` set when it is in the lots table.
+  struct KnownLot {
+    Lot lot;
+    std::optional<std::int64_t> id;
+  };
+
+  // The lots table's row for a lot, read once and kept: an import names the same lots over
+  // and over (FEFO issues of what was received). Nothing changes a lot during the import (the
+  // file has no status changes), and a lot created by the import is read back when a later
+  // row names it. Bounded: forgotten and read again past kLotCache lots.
+  const store::SqliteStore::LotRow* lot_row(const MaterialCode& material,
+                                            const LotNumber& number) {
+    std::string key;
+    key.reserve(material.str().size() + 1 + number.str().size());
+    key.append(material.str()).push_back('\n');
+    key.append(number.str());
+    if (auto it = lots_.find(key); it != lots_.end()) return &it->second;
+    auto row = impl_.store.lot(material.str(), number.str());
+    if (!row) return nullptr;
+    if (lots_.size() >= kLotCache) lots_.clear();
+    return &lots_.emplace(std::move(key), std::move(*row)).first->second;
+  }
+
   // The lot a row names, checked against the material and (for receipts) created or matched.
-  Lot lot_of(const Row& r, const Material& m) {
+  KnownLot lot_of(const Row& r, const Material& m) {
     std::optional<LotNumber> number = r.lot;
     if (!m.lot_tracked) {
       if (number && number->str() != kImplicitLot) {
@@ -296,7 +349,7 @@ private:
       throw InvalidInput(fmt::format("lot: material {} is tracked by lot; name the lot",
                                      m.code.str()));
     }
-    const auto row = impl_.store.lot(m.code.str(), number->str());
+    const auto* row = lot_row(m.code, *number);
     Lot lot{.material = m.code, .number = *number, .production = r.production, .expiry = r.expiry};
     if (row) {
       const Lot& old = row->lot;
@@ -312,10 +365,10 @@ private:
                                        number->str(), m.code.str(),
                                        old.production ? old.production->to_string() : "none"));
       }
-      return old;
+      return {old, row->id};
     }
     if (pending_lots_.count({m.code.str(), number->str()})) {
-      return pending_lots_.at({m.code.str(), number->str()});
+      return {pending_lots_.at({m.code.str(), number->str()}), std::nullopt};
     }
     if (r.kind != MovementKind::Receive && r.kind != MovementKind::Adjust &&
         number->str() != kImplicitLot) {
@@ -330,7 +383,7 @@ private:
                          fmt::format("is before the production date {}",
                                      lot.production->to_string()));
     }
-    return lot;
+    return {lot, std::nullopt};
   }
 
   Leg leg_of(const Row& r, std::map<std::pair<std::string, std::string>, Quantity>& delta) {
@@ -350,14 +403,14 @@ private:
     // A return row follows the rules of `stockpile return`: an import must not post what the
     // command refuses.
     if (r.kind == MovementKind::Return) check_recoverable(m);
-    const Lot lot = lot_of(r, m);
+    const auto [lot, lot_id] = lot_of(r, m);
     if (r.kind == MovementKind::Return) check_returnable(impl_, m, lot, r.quantity, "quantity");
     Quantity q = r.quantity;
     const bool out = r.kind == MovementKind::Issue || r.kind == MovementKind::TransferOut ||
                      r.kind == MovementKind::Dispose;
     if (out && q.is_positive()) q = -q;
-    check_stock(r, lot, q, m.unit, delta);
-    return Leg{r.kind, r.depot, lot, q, r.reason, r.approver, r.unusable_reason, {}};
+    check_stock(r, lot, lot_id, q, m.unit, delta);
+    return Leg{r.kind, r.depot, lot, q, r.reason, r.approver, r.unusable_reason, {}, lot_id};
   }
 
   Leg reversal_leg(const Row& r, std::map<std::pair<std::string, std::string>, Quantity>& delta) {
@@ -384,20 +437,23 @@ private:
                                      (-target->quantity).to_string()));
     }
     const Material& m = material(target->material);
-    const auto lot_row = impl_.store.lot(m.code.str(), target->lot.str());
-    const Lot lot = lot_row ? lot_row->lot : Lot{.material = m.code, .number = target->lot};
-    check_stock(r, lot, -target->quantity, m.unit, delta);
+    const auto* row = lot_row(m.code, target->lot);
+    const Lot lot = row ? row->lot : Lot{.material = m.code, .number = target->lot};
+    const auto lot_id = row ? std::optional(row->id) : std::nullopt;
+    check_stock(r, lot, lot_id, -target->quantity, m.unit, delta);
     reversed_now_.insert(target->id);
     return Leg{MovementKind::Reverse, r.depot, lot, -target->quantity, r.reason, {}, "",
-               target->id};
+               target->id, lot_id};
   }
 
   // Stock never goes negative, on the row's day or any later day already in the ledger.
-  void check_stock(const Row& r, const Lot& lot, Quantity q, const std::string& unit,
+  void check_stock(const Row& r, const Lot& lot, std::optional<std::int64_t> lot_id, Quantity q,
+                   const std::string& unit,
                    std::map<std::pair<std::string, std::string>, Quantity>& delta) {
     auto& d = delta[{r.depot.str(), lot.material.str() + "/" + lot.number.str()}];
     if (q.is_negative()) {
-      const Quantity have = available(impl_, r.depot, lot, r.date) + d;
+      // A lot not in the ledger yet (received earlier in this operation) has only `d`.
+      const Quantity have = (lot_id ? available(impl_, r.depot, *lot_id, r.date) : Quantity()) + d;
       if (have < -q) {
         throw InsufficientStock(fmt::format(
             "quantity \"{}\": depot {} has only {} {} of {} lot {} on {}", r.quantity.to_string(),
@@ -565,11 +621,12 @@ public:
     };
     CsvTableReader reader(text_, kRequired, kOptional);
     std::vector<CsvError> unused; // check_file() reported them all
+    const Columns columns(reader.header());
     std::vector<Row> operation;
     Grouper grouper;
     std::size_t read = 0;
     while (auto rec = reader.next(unused)) {
-      Row r = parse_row(*rec, reader.header(), nullptr);
+      Row r = parse_row(*rec, columns, nullptr);
       if (grouper.starts_operation(r) && !operation.empty()) {
         run(operation);
         operation.clear();
@@ -620,6 +677,8 @@ private:
   std::map<std::int64_t, std::int64_t> new_ids_; // file id → ledger movement id (those only)
   std::set<std::int64_t> reversed_now_;
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
+  static constexpr std::size_t kLotCache = 1 << 14;
+  std::unordered_map<std::string, store::SqliteStore::LotRow> lots_; // by material\nnumber
   Date today_ = Date::min();
 };
 

@@ -41,8 +41,14 @@ void require_custodian(const Ledger::Impl& impl, const CustodianId& id, std::str
 Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot, Date day) {
   auto row = impl.store.lot(lot.material.str(), lot.number.str());
   if (!row) return Quantity();
-  return std::min(impl.store.balance(depot.str(), row->id),
-                  impl.store.min_balance_from(depot.str(), row->id, day.to_string()));
+  return available(impl, depot, row->id, day);
+}
+
+Quantity available(const Ledger::Impl& impl, const DepotCode& depot, std::int64_t lot_id,
+                   Date day) {
+  // min_balance_from is the balance itself when nothing is dated after `day` (the usual case).
+  return std::min(impl.store.balance(depot.str(), lot_id),
+                  impl.store.min_balance_from(depot.str(), lot_id, day.to_string()));
 }
 
 void check_recoverable(const Material& m) {
@@ -235,16 +241,22 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
   std::string prev = impl.store.head_hash();
   std::int64_t id = impl.store.next_movement_id();
   for (const auto& leg : legs) {
-    auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
-    const std::int64_t lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
-    const Quantity after = impl.store.balance(leg.depot.str(), lot_id) + leg.quantity;
+    std::int64_t lot_id = 0;
+    if (leg.lot_id) {
+      lot_id = *leg.lot_id;
+    } else {
+      auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
+      lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
+    }
+    const auto held = impl.store.balance_row(leg.depot.str(), lot_id);
+    const Quantity after = held.value_or(Quantity()) + leg.quantity;
     if (after.is_negative()) {
       // The planners check first; this guards the invariant whatever a planner does.
       throw InsufficientStock(fmt::format("depot {} lot {} of {} would go below zero ({})",
                                           leg.depot.str(), leg.lot.number.str(),
                                           leg.lot.material.str(), after.to_string()));
     }
-    impl.store.set_balance(leg.depot.str(), lot_id, after);
+    impl.store.set_balance(leg.depot.str(), lot_id, after, held.has_value());
     Movement m{.id = id++,
                .operation = operation,
                .date = h.date,

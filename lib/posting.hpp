@@ -27,6 +27,9 @@ struct Leg {
   std::optional<CustodianId> approver;
   std::string unusable_reason;
   std::optional<std::int64_t> reverses;
+  // The lots table's id of `lot` when the planner already read it (then `lot` is that row's
+  // label): post_legs skips the lookup. Unset: looked up, or created.
+  std::optional<std::int64_t> lot_id = std::nullopt;
 };
 
 struct Header {
@@ -46,6 +49,9 @@ void check_header(const Ledger::Impl& impl, const Header& h);
 // balance would otherwise go negative (a movement recorded late, dated in the past).
 [[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot,
                                  Date day);
+// The same for a lot whose id the caller has read already.
+[[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot,
+                                 std::int64_t lot_id, Date day);
 
 // Consumables are not returned: refused unless the material is recoverable.
 void check_recoverable(const Material& m);

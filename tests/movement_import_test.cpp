@@ -216,6 +216,38 @@ TEST_CASE("import movements: stock may not go negative on the row's own day") {
   CHECK(errors[0].message.find("has only 0") != std::string::npos);
 }
 
+TEST_CASE("import movements: columns in any order and case; a lot read once stays right") {
+  Depots d;
+  (void)d.ledger.import_movements(kOpening, "opening.csv"); // M-1: 75 left at LN-01
+  // The import reads each lot once and keeps it: M-1 from the ledger, M-9 created by the file
+  // and read back by a later operation. Balances are never kept: each check reads the ledger.
+  const auto result = d.ledger.import_movements(
+      "Quantity,LOT,Material,Depot,DATE,Kind,ACTOR,Expiry\n"
+      "10,M-1,MED,LN-01,2026-02-02,issue,wang.li,\n"
+      "5,M-9,MED,LN-01,2026-02-02,receive,wang.li,2027-01-31\n"
+      "2,M-9,MED,LN-01,2026-02-03,issue,wang.li,\n"
+      "20,M-1,MED,LN-01,2026-02-03,issue,wang.li,\n"
+      "1,M-9,MED,LZ-01,2026-02-04,receive,wang.li,2027-01-31\n",
+      "shuffled.csv");
+  CHECK(result.movements_written == 5);
+  CHECK(d.stock_of("LN-01", "MED") == qty("48")); // M-1 45, M-9 3
+  CHECK(d.stock_of("LZ-01", "MED") == qty("31")); // M-2 30, M-9 1
+  CHECK(d.ledger.lot(MaterialCode("MED"), LotNumber("M-9")).expiry == Date::parse("2027-01-31"));
+
+  // In one file: M-1 read, then taken down, then asked for more than the ledger has left; and
+  // M-1's dates as recorded (expiry from the production date and the shelf life) checked.
+  const auto errors = errors_of(d.ledger, "kind,date,depot,material,lot,quantity,expiry,actor\n"
+                                          "issue,2026-02-05,LN-01,MED,M-1,40,,wang.li\n"
+                                          "issue,2026-02-05,LN-01,MED,M-1,6,,wang.li\n"
+                                          "receive,2026-02-05,LN-01,MED,M-1,1,2030-01-01,wang.li\n");
+  REQUIRE(errors.size() == 2);
+  CHECK(errors[0].line == 3);
+  CHECK(errors[0].message.find("has only 5") != std::string::npos);
+  CHECK(errors[1].line == 4);
+  CHECK(errors[1].message.find("recorded with expiry 2027-12-01") != std::string::npos);
+  CHECK(d.stock_of("LN-01", "MED") == qty("48")); // nothing written
+}
+
 TEST_CASE("import movements: transfers, reversals by file id, operations and adjustments") {
   Depots d;
   const std::string csv =

@@ -111,7 +111,14 @@ public:
   [[nodiscard]] std::vector<LotBalance> depot_lots(const std::string& depot,
                                                    const std::string& material) const;
   [[nodiscard]] Quantity balance(const std::string& depot, std::int64_t lot_id) const;
-  void set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity);
+  // The balance row itself: nullopt when the depot never held the lot (a zero balance that
+  // was held before is a row).
+  [[nodiscard]] std::optional<Quantity> balance_row(const std::string& depot,
+                                                    std::int64_t lot_id) const;
+  // `exists`: what balance_row said. An existing row is updated in place; a new one copies the
+  // lot's label from the lots table.
+  void set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity,
+                   bool exists);
   // The lowest the balance stands at the end of any day from `day` on: what a movement dated
   // `day` may take out without making some later day's balance negative.
   [[nodiscard]] Quantity min_balance_from(const std::string& depot, std::int64_t lot_id,
