@@ -263,8 +263,11 @@ TEST_CASE("verify: tampering with the file is named by verify") {
                               "balances table; the movements add up to 6");
   }
   SUBCASE("an invented balance") {
-    REQUIRE(c.sqlite3("INSERT INTO balances (depot, lot_id, quantity) VALUES ('YF-01', "
-                      "(SELECT id FROM lots WHERE lot = 'L-A'), 9000);") == 0);
+    // With the lot's label copied, as stockpile writes a balance (the totals trigger reads the
+    // material from it).
+    REQUIRE(c.sqlite3("INSERT INTO balances (depot, lot_id, quantity, expiry, material, lot) "
+                      "SELECT 'YF-01', id, 9000, expiry, material, lot FROM lots "
+                      "WHERE lot = 'L-A';") == 0);
     CHECK(c.verify_error() == "balance of depot YF-01, material MED, lot L-A: the balances table "
                               "holds 9 but the movements add up to 0");
   }
@@ -440,18 +443,101 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
   }
 }
 
-// Takes a ledger file back from schema version 9 to 8 as version 8 left it (same schema, same
-// digest): without the balances' copies of their lots' labels, with the index as it was.
-constexpr const char* kBackToVersion8 =
+// Takes a ledger file back from schema version 10 to 9 as version 9 left it (same schema, same
+// digest): the totals triggers looking up each balance's lot, and the kind check as a list (its
+// text edited back the way version 10 edits it forward; the digest ignores runs of spaces).
+const std::string kBackToVersion9 =
+    "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
+    "CREATE TRIGGER balances_insert_total AFTER INSERT ON balances BEGIN "
+    "INSERT INTO stock_totals (depot, material, quantity) "
+    "SELECT NEW.depot, l.material, NEW.quantity FROM lots l WHERE l.id = NEW.lot_id "
+    "ON CONFLICT (depot, material) DO UPDATE SET quantity = quantity + excluded.quantity; END;"
+    "CREATE TRIGGER balances_update_total AFTER UPDATE OF quantity ON balances BEGIN "
+    "UPDATE stock_totals SET quantity = quantity + NEW.quantity - OLD.quantity "
+    "WHERE depot = NEW.depot AND material = (SELECT l.material FROM lots l WHERE l.id = "
+    "NEW.lot_id); END;"
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql, "
+    "'CHECK (kind = ''receive'' OR kind = ''issue'' OR kind = ''transfer-out'' OR\n"
+    "                                 kind = ''transfer-in'' OR kind = ''dispose'' OR "
+    "kind = ''return'' OR\n"
+    "                                 kind = ''reverse'' OR kind = ''adjust'')', "
+    "'CHECK (kind IN (''receive'', ''issue'', ''transfer-out'', ''transfer-in'', ''dispose'', "
+    "''return'', ''reverse'', ''adjust''))') WHERE name = 'movements';"
+    "PRAGMA writable_schema = OFF;";
+
+// From version 9 to 8: without the balances' copies of their lots' labels, with the index as
+// it was.
+const std::string kBackToVersion8 =
+    kBackToVersion9 +
     "DROP INDEX balances_held_expiry;"
     "ALTER TABLE balances DROP COLUMN material; ALTER TABLE balances DROP COLUMN lot;"
     "ALTER TABLE balances DROP COLUMN production;"
     "CREATE INDEX balances_held_expiry ON balances (expiry, depot, lot_id, quantity)\n"
     "WHERE quantity > 0 AND expiry IS NOT NULL;";
 
+// A movement row for the sqlite3 shell, of `kind`, valid in every other column (the shell does
+// not check foreign keys).
+std::string insert_movement_of_kind(const std::string& kind) {
+  return "INSERT INTO movements (operation, date, recorded_at, kind, depot, lot_id, quantity, "
+         "actor, prev_hash, hash) SELECT 1, '2026-11-21', '2026-11-21T00:00:00Z', '" +
+         kind + "', 'LN-01', lot_id, 1000, actor, hash, 'x' FROM movements ORDER BY id DESC "
+                "LIMIT 1;";
+}
+
+TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check and its totals") {
+  ClosedLedger c;
+  REQUIRE(c.sqlite3(kBackToVersion9 + "PRAGMA user_version = 9;") == 0);
+  // Version 9 as it was: its schema is accepted, and the list check refuses a made-up kind.
+  CHECK(c.sqlite3(insert_movement_of_kind("steal")) != 0);
+  {
+    auto l = Ledger::open(c.file, utc());
+    CHECK(l.schema_version() == Ledger::latest_schema_version());
+    CHECK(l.verify().head_hash == c.head);
+    // The new triggers keep the totals: a first balance (insert) and a changed one (update).
+    (void)l.receive({.depot = DepotCode("YF-01"),
+                     .material = MaterialCode("MED"),
+                     .lot = LotNumber("L-A"),
+                     .quantity = qty("2"),
+                     .date = day("2026-11-21"),
+                     .actor = keeper()});
+    (void)l.issue({.depot = DepotCode("LN-01"),
+                   .material = MaterialCode("MED"),
+                   .lot = LotNumber("L-A"),
+                   .quantity = qty("1"),
+                   .date = day("2026-11-21"),
+                   .actor = keeper()});
+    const auto totals = l.stock_totals({}, StockGrouping::Depot);
+    REQUIRE(totals.size() == 4);
+    CHECK(totals[0].depot->str() == "LN-01");
+    CHECK(totals[0].material.str() == "MED");
+    CHECK(totals[0].quantity.to_string() == "4");
+    CHECK(totals[2].depot->str() == "YF-01");
+    CHECK(totals[2].material.str() == "MED");
+    CHECK(totals[2].quantity.to_string() == "2");
+    CHECK_NOTHROW((void)l.verify()); // recomputes the totals from the balances
+  }
+  // The edited check still refuses what the list refused, and takes what it took.
+  CHECK(c.sqlite3(insert_movement_of_kind("steal")) != 0);
+  CHECK(c.sqlite3(insert_movement_of_kind("")) != 0);
+  CHECK(c.sqlite3(insert_movement_of_kind("Receive")) != 0);
+  CHECK(c.sqlite3(insert_movement_of_kind("receive")) == 0);
+}
+
+TEST_CASE("verify: a new ledger's kind check refuses a made-up kind") {
+  ClosedLedger c;
+  CHECK(c.sqlite3(insert_movement_of_kind("steal")) != 0);
+  CHECK(c.sqlite3(insert_movement_of_kind("transfer")) != 0);
+  for (const char* kind : {"receive", "issue", "transfer-out", "transfer-in", "dispose", "return",
+                           "reverse", "adjust"}) {
+    CAPTURE(kind);
+    CHECK(c.sqlite3(insert_movement_of_kind(kind)) == 0);
+  }
+}
+
 TEST_CASE("verify: a ledger made before schema version 9 gets its balances' lot labels") {
   ClosedLedger c;
-  REQUIRE(c.sqlite3(std::string(kBackToVersion8) + "PRAGMA user_version = 8;") == 0);
+  REQUIRE(c.sqlite3(kBackToVersion8 + "PRAGMA user_version = 8;") == 0);
   auto l = Ledger::open(c.file, utc());
   CHECK(l.schema_version() == Ledger::latest_schema_version());
   CHECK(l.verify().head_hash == c.head); // the copies were filled from the lots
@@ -487,7 +573,7 @@ TEST_CASE("verify: a ledger made before schema version 8 gets its totals and exp
   // Version 8 derives stock_totals and balances.expiry from what the file already holds. The
   // file is taken back to version 7 as it was (same schema, same digest), then reopened.
   ClosedLedger c;
-  REQUIRE(c.sqlite3(std::string(kBackToVersion8) +
+  REQUIRE(c.sqlite3(kBackToVersion8 +
                     "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
                     "DROP INDEX balances_held_expiry; DROP TABLE stock_totals;"
                     "ALTER TABLE balances DROP COLUMN expiry; PRAGMA user_version = 7;") == 0);

@@ -7,12 +7,24 @@
 #include <string>
 #include <string_view>
 
+namespace SQLite {
+class Database;
+}
+
 namespace stockpile::store {
 
 struct Migration {
   int version;          // PRAGMA user_version after this migration
   std::string_view sql; // run inside one transaction with the version bump
+  // Run first, with writable_schema: one UPDATE of sqlite_schema that changes exactly one
+  // object's SQL text without changing what the rows must satisfy. Empty: none.
+  std::string_view schema_edit = {};
 };
+
+// Runs `m` on `db` inside the caller's transaction: the schema edit (defensive mode lifted for
+// it alone, the schema version bumped so that every connection reads the schema again), then
+// the SQL. Used for ledger files and for the in-memory schema they are compared with.
+void run_migration(SQLite::Database& db, const Migration& m);
 
 [[nodiscard]] std::span<const Migration> migrations() noexcept;
 

@@ -120,7 +120,7 @@ const std::map<std::string, SchemaObject>& expected_schema(int version) {
   if (it == cache.end()) {
     SQLite::Database mem(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     for (const auto& m : migrations()) {
-      if (m.version <= version) mem.exec(std::string(m.sql));
+      if (m.version <= version) run_migration(mem, m);
     }
     it = cache.emplace(version, schema_objects(mem)).first;
   }
@@ -203,6 +203,38 @@ void refuse_foreign_schema(SQLite::Database& db, const std::filesystem::path& fi
 }
 
 } // namespace
+
+void run_migration(SQLite::Database& db, const Migration& m) {
+  if (!m.schema_edit.empty()) {
+    sqlite3* handle = db.getHandle();
+    int defensive = 0;
+    sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+    // Back as it was however the edit ends: the ledger's connection stays defensive.
+    struct Restore {
+      SQLite::Database& db;
+      int defensive;
+      ~Restore() {
+        try {
+          db.exec("PRAGMA writable_schema = OFF");
+        } catch (...) { // the edit's own error is the one to report
+        }
+        sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_DEFENSIVE, defensive, nullptr);
+      }
+    } restore{db, defensive};
+    sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 0, nullptr);
+    const int cookie = db.execAndGet("PRAGMA schema_version").getInt();
+    db.exec("PRAGMA writable_schema = ON");
+    const int changed = db.exec(std::string(m.schema_edit));
+    if (changed != 1) {
+      throw IntegrityError(fmt::format("schema version {}: the edit of the schema's text "
+                                       "matched {} objects instead of one; nothing was changed",
+                                       m.version, changed));
+    }
+    db.exec("PRAGMA writable_schema = OFF");
+    db.exec(fmt::format("PRAGMA schema_version = {}", cookie + 1));
+  }
+  db.exec(std::string(m.sql));
+}
 
 std::string expected_schema_digest(int version) { return digest_of(expected_schema(version)); }
 
@@ -298,7 +330,7 @@ void SqliteStore::migrate() {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     // Another process may have migrated while we waited for the lock.
     if (schema_version() >= m.version) continue;
-    db_->exec(std::string(m.sql));
+    run_migration(*db_, m);
     db_->exec(fmt::format("PRAGMA user_version = {}", m.version));
     tx.commit();
   }
