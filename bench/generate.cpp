@@ -3,8 +3,8 @@
 // machine: a small PRNG of our own (xoshiro256**, seeded by splitmix64) and integer arithmetic
 // only, never std:: distributions, whose output differs between standard libraries.
 //
-//   generate --out DIR [--movements N] [--seed S] [--stocktake-lines L] [--demand-lines D]
-//            [--commitments C] [--quotas Q] [--plans P] [--incidents I]
+//   generate --out DIR [--movements N] [--seed S] [--max-held H] [--stocktake-lines L]
+//            [--demand-lines D] [--commitments C] [--quotas Q] [--plans P] [--incidents I]
 //
 // The network: one city, ten districts, two hundred enterprises; 251 depots (city, district and
 // one per enterprise; one city depot is kept for the stocktake benchmark); two custodians per
@@ -19,6 +19,13 @@
 // disposals (~5%, expired lots written off whole, or a damaged part, approved by the depot's
 // responsible person), reversals (~3%, of a recent receipt or issue) and returns (~2%,
 // recoverable goods back from an incident). Exactly N rows are written.
+//
+// The reserve is kept at its level, as a reserve with quotas is: once the depots hold H lot
+// balances (--max-held, default 33,000; 0: no limit), a new batch comes only as old ones go
+// out (a receipt's turn becomes the issue of a whole lot, first expiry first). More history then means more movements through
+// the same stock, not more stock: what `stock` and the expiry report print stays about the
+// same from 100,000 movements on (the smaller sizes stay under the limit). Without the limit
+// receipts outrun issues and the stock held grows with N (173,920 balances at 1M).
 //
 // Files written to DIR (the CSV formats the CLI imports):
 //   organisations.csv depots.csv custodians.csv materials.csv   reference data
@@ -407,6 +414,7 @@ struct Options {
   std::string out;
   std::uint64_t movements = 10000;
   std::uint64_t seed = 20261201;
+  std::uint64_t max_held = 33000; // lot balances held before receipts wait; 0: no limit
   std::uint64_t stocktake_lines = 100000;
   std::uint64_t demand_lines = 100;
   std::uint64_t commitments = 150;
@@ -688,7 +696,8 @@ private:
     return {r};
   }
 
-  std::vector<Row> op_issue(Day day, std::size_t room) {
+  // `emptying`: the first lot out whole (one row), so that the depot holds one lot fewer.
+  std::vector<Row> op_issue(Day day, std::size_t room, bool emptying = false) {
     for (int attempt = 0; attempt < 8 && !stock_.empty(); ++attempt) {
       const auto [depot, some_lot] = stock_.random(rng_);
       const std::uint32_t material = lots_[some_lot].material;
@@ -709,7 +718,7 @@ private:
         return x.number < y.number;
       });
       const Material& m = materials_[material];
-      std::int64_t want = part_of(total, m, 600);
+      std::int64_t want = emptying ? stock_.of(depot, fefo.front()) : part_of(total, m, 600);
       const std::string incident = rng_.chance(300) ? active_incident(day) : "";
       std::vector<Row> rows;
       const std::string doc = document("CK", depot, day);
@@ -843,7 +852,10 @@ private:
       // Opening stock: the first receipts come before anything can go out.
       const std::uint64_t roll = stock_.holdings() < 300 ? 0 : rng_.below(1000);
       std::vector<Row> rows;
-      if (roll < 400) {
+      if (roll < 400 && o_.max_held != 0 && stock_.holdings() >= o_.max_held) {
+        // At the reserve's level a new batch waits for an old one to go: a lot issued whole.
+        rows = op_issue(day, room, true);
+      } else if (roll < 400) {
         rows = op_receive(day);
       } else if (roll < 750) {
         rows = op_issue(day, room);
@@ -1037,7 +1049,8 @@ private:
     std::uint64_t lot_tracked_lots = 0;
     for (const auto& l : lots_) lot_tracked_lots += l.number != "-";
     f << "# written by bench/generate; sourced by bench/run\n"
-      << "SEED=" << o_.seed << "\nMOVEMENTS=" << o_.movements << "\nOPERATIONS=" << operations_
+      << "SEED=" << o_.seed << "\nMOVEMENTS=" << o_.movements << "\nMAX_HELD=" << o_.max_held
+      << "\nOPERATIONS=" << operations_
       << "\nLOTS=" << lots_.size() << "\nLOT_TRACKED_LOTS=" << lot_tracked_lots
       << "\nPOSITIVE_BALANCES=" << positive_balances_ << "\nMATERIALS=" << materials_.size()
       << "\nDEPOTS=" << depots_.size() << "\nCUSTODIANS=" << people_.size()
@@ -1094,8 +1107,9 @@ private:
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "generate: " << why
-            << "\nusage: generate --out DIR [--movements N] [--seed S] [--stocktake-lines L] "
-               "[--demand-lines D] [--commitments C] [--quotas Q] [--plans P] [--incidents I]\n";
+            << "\nusage: generate --out DIR [--movements N] [--seed S] [--max-held H] "
+               "[--stocktake-lines L] [--demand-lines D] [--commitments C] [--quotas Q] "
+               "[--plans P] [--incidents I]\n";
   std::exit(2);
 }
 
@@ -1124,6 +1138,8 @@ int main(int argc, char** argv) {
       o.movements = number(a, v, 2);
     } else if (a == "--seed") {
       o.seed = number(a, v, 0);
+    } else if (a == "--max-held") {
+      o.max_held = number(a, v, 0);
     } else if (a == "--stocktake-lines") {
       o.stocktake_lines = number(a, v, 1);
     } else if (a == "--demand-lines") {
