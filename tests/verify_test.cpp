@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <typeinfo>
 
@@ -93,6 +94,18 @@ struct ClosedLedger {
     const std::string cmd =
         "sqlite3 -bail '" + file.string() + "' < '" + script.string() + "' > /dev/null 2>&1";
     return std::system(cmd.c_str());
+  }
+
+  // What the sqlite3 shell prints for a query on the file (list mode, one row per line).
+  [[nodiscard]] std::string query(const std::string& sql) const {
+    const auto script = dir.path() / "query.sql";
+    const auto out = dir.path() / "query.out";
+    std::ofstream(script) << sql << "\n";
+    const std::string cmd = "sqlite3 -bail '" + file.string() + "' < '" + script.string() +
+                            "' > '" + out.string() + "' 2>&1";
+    if (std::system(cmd.c_str()) != 0) return "(failed)";
+    std::ifstream in(out);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
 
   // The message of the IntegrityError verify throws on the reopened file.
@@ -445,7 +458,7 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
 
 // Takes a ledger file back from schema version 10 to 9 as version 9 left it (same schema, same
 // digest): the totals triggers looking up each balance's lot, and the kind check as a list (its
-// text edited back the way version 10 edits it forward; the digest ignores runs of spaces).
+// text edited back to exactly what version 2 wrote, which version 10's edit looks for).
 const std::string kBackToVersion9 =
     "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
     "CREATE TRIGGER balances_insert_total AFTER INSERT ON balances BEGIN "
@@ -462,8 +475,9 @@ const std::string kBackToVersion9 =
     "                                 kind = ''transfer-in'' OR kind = ''dispose'' OR "
     "kind = ''return'' OR\n"
     "                                 kind = ''reverse'' OR kind = ''adjust'')', "
-    "'CHECK (kind IN (''receive'', ''issue'', ''transfer-out'', ''transfer-in'', ''dispose'', "
-    "''return'', ''reverse'', ''adjust''))') WHERE name = 'movements';"
+    "'CHECK (kind IN (''receive'', ''issue'', ''transfer-out'', ''transfer-in'',\n"
+    "                                               ''dispose'', ''return'', ''reverse'', "
+    "''adjust''))') WHERE name = 'movements';"
     "PRAGMA writable_schema = OFF;";
 
 // From version 9 to 8: without the balances' copies of their lots' labels, with the index as
@@ -487,13 +501,21 @@ std::string insert_movement_of_kind(const std::string& kind) {
 
 TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check and its totals") {
   ClosedLedger c;
-  REQUIRE(c.sqlite3(kBackToVersion9 + "PRAGMA user_version = 9;") == 0);
+  // Version 9 kept a total of zero for a material a depot no longer held.
+  REQUIRE(c.sqlite3(kBackToVersion9 + "INSERT INTO stock_totals VALUES ('YF-01', 'MED', 0);" +
+                    "PRAGMA user_version = 9;") == 0);
   // Version 9 as it was: its schema is accepted, and the list check refuses a made-up kind.
   CHECK(c.sqlite3(insert_movement_of_kind("steal")) != 0);
   {
     auto l = Ledger::open(c.file, utc());
     CHECK(l.schema_version() == Ledger::latest_schema_version());
     CHECK(l.verify().head_hash == c.head);
+  }
+  // The migration removed the zero total.
+  CHECK(c.query("SELECT depot, material, quantity FROM stock_totals ORDER BY 1, 2;") ==
+        "LN-01|MED|5000\nLN-01|TENT|5000\nYF-01|TENT|6000\n");
+  {
+    auto l = Ledger::open(c.file, utc());
     // The new triggers keep the totals: a first balance (insert) and a changed one (update).
     (void)l.receive({.depot = DepotCode("YF-01"),
                      .material = MaterialCode("MED"),
@@ -517,11 +539,74 @@ TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check a
     CHECK(totals[2].quantity.to_string() == "2");
     CHECK_NOTHROW((void)l.verify()); // recomputes the totals from the balances
   }
+  CHECK(c.query("SELECT depot, material, quantity FROM stock_totals ORDER BY 1, 2;") ==
+        "LN-01|MED|4000\nLN-01|TENT|5000\nYF-01|MED|2000\nYF-01|TENT|6000\n");
   // The edited check still refuses what the list refused, and takes what it took.
   CHECK(c.sqlite3(insert_movement_of_kind("steal")) != 0);
   CHECK(c.sqlite3(insert_movement_of_kind("")) != 0);
   CHECK(c.sqlite3(insert_movement_of_kind("Receive")) != 0);
   CHECK(c.sqlite3(insert_movement_of_kind("receive")) == 0);
+}
+
+TEST_CASE("verify: a version 9 ledger whose kind check text was rewritten is not migrated") {
+  // Version 10 edits the exact text version 2 wrote; the same check laid out differently (as
+  // only an edit of the schema by hand makes it) stops the migration with the file as it was.
+  ClosedLedger c;
+  REQUIRE(c.sqlite3(kBackToVersion9 +
+                    "PRAGMA writable_schema = ON;"
+                    "UPDATE sqlite_schema SET sql = replace(sql, ',\n"
+                    "                                               ''dispose''', "
+                    "', ''dispose''') WHERE name = 'movements';"
+                    "PRAGMA writable_schema = OFF; PRAGMA user_version = 9;") == 0);
+  REQUIRE(c.query("SELECT instr(sql, 'transfer-in'', ''dispose') > 0 FROM sqlite_schema "
+                  "WHERE name = 'movements';") == "1\n");
+  try {
+    (void)Ledger::open(c.file, utc());
+    FAIL("opened");
+  } catch (const IntegrityError& e) {
+    CHECK(e.exit_code() == 3);
+    CHECK(std::string(e.what()) == "schema version 10: the edit of the schema's text matched 0 "
+                                   "objects instead of one; nothing was changed");
+  }
+  CHECK(c.query("PRAGMA user_version;") == "9\n");
+}
+
+TEST_CASE("verify: a total that comes to zero is removed and comes back with the stock") {
+  ClosedLedger c;
+  const auto totals = [&] {
+    return c.query("SELECT depot, material, quantity FROM stock_totals ORDER BY 1, 2;");
+  };
+  {
+    auto l = Ledger::open(c.file, utc());
+    // YF-01 gives out all 6 of its tents: the balance stays (at zero), the total goes.
+    (void)l.issue({.depot = DepotCode("YF-01"),
+                   .material = MaterialCode("TENT"),
+                   .lot = std::nullopt,
+                   .quantity = qty("6"),
+                   .date = day("2026-11-21"),
+                   .actor = keeper()});
+  }
+  CHECK(totals() == "LN-01|MED|5000\nLN-01|TENT|5000\n");
+  CHECK(c.query("SELECT quantity FROM balances WHERE depot = 'YF-01';") == "0\n");
+  CHECK(c.verify_error() == "(verified)"); // a missing total of zero is no problem
+  {
+    auto l = Ledger::open(c.file, utc());
+    // Tents come back to the same (emptied) balance: the total is there again.
+    (void)l.transfer({.from = DepotCode("LN-01"),
+                      .to = DepotCode("YF-01"),
+                      .material = MaterialCode("TENT"),
+                      .lot = std::nullopt,
+                      .quantity = qty("2"),
+                      .date = day("2026-11-21"),
+                      .actor = keeper()});
+    const auto stock = l.stock_totals({}, StockGrouping::Depot);
+    REQUIRE(stock.size() == 3);
+    CHECK(stock[2].depot->str() == "YF-01");
+    CHECK(stock[2].material.str() == "TENT");
+    CHECK(stock[2].quantity.to_string() == "2");
+  }
+  CHECK(totals() == "LN-01|MED|5000\nLN-01|TENT|3000\nYF-01|TENT|2000\n");
+  CHECK(c.verify_error() == "(verified)");
 }
 
 TEST_CASE("verify: a new ledger's kind check refuses a made-up kind") {

@@ -457,6 +457,9 @@ WHERE quantity > 0 AND expiry IS NOT NULL;
 //   the procedure SQLite documents for changing a constraint that every row already meets).
 // - The totals triggers read the material from the balance's own copy (version 9) instead of
 //   looking the lot up for every balance written.
+// - A total that comes to zero is removed (verify takes a missing total as zero), and comes
+//   back when the depot holds the material again: `stock` reads what is held, not every
+//   material a depot ever held (at 1M movements 27k of 114k totals were not zero).
 constexpr std::string_view kV10Edit = R"sql(
 UPDATE sqlite_schema SET sql = replace(sql,
   'CHECK (kind IN (''receive'', ''issue'', ''transfer-out'', ''transfer-in'',
@@ -464,7 +467,9 @@ UPDATE sqlite_schema SET sql = replace(sql,
   'CHECK (kind = ''receive'' OR kind = ''issue'' OR kind = ''transfer-out'' OR
                                  kind = ''transfer-in'' OR kind = ''dispose'' OR kind = ''return'' OR
                                  kind = ''reverse'' OR kind = ''adjust'')')
-WHERE type = 'table' AND name = 'movements' AND sql LIKE '%CHECK (kind IN (%';
+WHERE type = 'table' AND name = 'movements' AND instr(sql,
+  'CHECK (kind IN (''receive'', ''issue'', ''transfer-out'', ''transfer-in'',
+                                               ''dispose'', ''return'', ''reverse'', ''adjust''))') > 0;
 )sql";
 
 constexpr std::string_view kV10 = R"sql(
@@ -478,9 +483,15 @@ BEGIN
 END;
 CREATE TRIGGER balances_update_total AFTER UPDATE OF quantity ON balances
 BEGIN
+  INSERT INTO stock_totals (depot, material, quantity)
+  SELECT NEW.depot, NEW.material, 0 WHERE OLD.quantity = 0
+  ON CONFLICT (depot, material) DO NOTHING;
   UPDATE stock_totals SET quantity = quantity + NEW.quantity - OLD.quantity
   WHERE depot = NEW.depot AND material = NEW.material;
+  DELETE FROM stock_totals
+  WHERE NEW.quantity = 0 AND depot = NEW.depot AND material = NEW.material AND quantity = 0;
 END;
+DELETE FROM stock_totals WHERE quantity = 0;
 )sql";
 
 constexpr std::array kMigrations{
@@ -531,7 +542,7 @@ std::optional<std::string_view> pinned_schema_digest(int version) noexcept {
       {7, "9e8d356a5e7e651adc5023e81697200c16517c8a48834d672c9c9251216b1cc6"},
       {8, "dbc7a257b35cb41bb9b440c434fe0203fcedde7f3697530f8cc8ad024ffa8fb7"},
       {9, "2fd53cb019741de84cc7b67688d5f5cafd8a70bfb275435344330fb8858ea501"},
-      {10, "a4898e45e50c06fa29c6d9a7f299e9f1409da017c977bdb606a9f5b66ab4649a"},
+      {10, "c0a1b46b14585703df1a9b08b041139a345e573297b972aa88cdccbc4ee46444"},
   }};
   for (const auto& [v, digest] : kDigests) {
     if (v == version) return digest;
