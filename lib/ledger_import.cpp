@@ -699,6 +699,23 @@ MovementImportResult import_with(Ledger::Impl& impl, std::string_view csv_text,
   importer.check_file();
   importer.set_today(local_date(impl.now_seconds(), impl.options.time_zone));
   MovementImportResult result;
+  // A bigger page cache while the import's one transaction runs: at 1M rows the 16 MiB one
+  // spilled dirty pages to the WAL and read them back (14.6 s of system time of 82 s; with
+  // 48 MiB 7.2 s of 74 s, peak RSS 39 -> 73 MiB). Back to the usual size however it ends.
+  struct CacheForImport {
+    store::SqliteStore& store;
+    explicit CacheForImport(store::SqliteStore& s) : store(s) {
+      store.set_cache_kib(store::SqliteStore::kBulkCacheKib);
+    }
+    ~CacheForImport() {
+      try {
+        store.set_cache_kib(store::SqliteStore::kCacheKib);
+      } catch (...) { // only memory is at stake; the import's outcome is what to report
+      }
+    }
+    CacheForImport(const CacheForImport&) = delete;
+    CacheForImport& operator=(const CacheForImport&) = delete;
+  } cache(impl.store);
   try {
     impl.store.write([&] {
       if (!importer.errors().empty()) return; // syntax errors: don't touch the ledger

@@ -297,7 +297,7 @@ SqliteStore::SqliteStore(const std::filesystem::path& file, OpenMode mode,
     // A large import is one transaction: with SQLite's default 2 MiB page cache its dirty
     // pages spill to the WAL before the commit. 16 MiB (grown only as used) keeps a
     // 100,000-row import in memory and still bounds what any command holds.
-    db_->exec("PRAGMA cache_size = -16384");
+    set_cache_kib(kCacheKib);
     migrate();
   } catch (const Error&) {
     throw;
@@ -334,6 +334,11 @@ void SqliteStore::migrate() {
     db_->exec(fmt::format("PRAGMA user_version = {}", m.version));
     tx.commit();
   }
+}
+
+void SqliteStore::set_cache_kib(int kib) {
+  // Negative: KiB rather than pages. Lowering it gives back the pages beyond the new limit.
+  db_->exec(fmt::format("PRAGMA cache_size = -{}", kib));
 }
 
 int SqliteStore::schema_version() const {

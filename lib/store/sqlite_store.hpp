@@ -63,6 +63,13 @@ public:
   // Runs fn as one consistent read snapshot.
   void read(const std::function<void()>& fn) const;
 
+  // The page cache's limit, in KiB: kCacheKib for every command; a bulk write (an import of
+  // movements, one transaction) raises it for its own duration, because the dirty pages that
+  // do not fit spill to the WAL before the commit and are read back from there.
+  static constexpr int kCacheKib = 16384;
+  static constexpr int kBulkCacheKib = 49152;
+  void set_cache_kib(int kib);
+
   // ---- materials ----
   [[nodiscard]] bool material_exists(const std::string& code) const;
   [[nodiscard]] std::optional<Material> material(const std::string& code) const;
