@@ -22,7 +22,8 @@
 //
 // The reserve is kept at its level, as a reserve with quotas is: once the depots hold H lot
 // balances (--max-held, default 33,000; 0: no limit), a new batch comes only as old ones go
-// out (a receipt's turn becomes the issue of a whole lot, first expiry first). More history then means more movements through
+// out (a receipt's turn becomes the issue of a whole lot, first expiry first; a soft limit:
+// when no depot sampled has a usable lot to give, the receipt happens). More history then means more movements through
 // the same stock, not more stock: what `stock` and the expiry report print stays about the
 // same from 100,000 movements on (the smaller sizes stay under the limit). Without the limit
 // receipts outrun issues and the stock held grows with N (173,920 balances at 1M).

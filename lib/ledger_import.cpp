@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -110,14 +111,15 @@ using F = Field;
 class Columns {
 public:
   explicit Columns(const CsvTable& header) {
-    // In the order of Field.
-    static constexpr std::array<std::string_view, static_cast<std::size_t>(F::Count)> kNames = {
+    // In the order of Field, one per field (the assertion below counts them).
+    static constexpr std::string_view kNames[] = {
         "id",         "operation", "kind",         "date",     "depot",
         "material",   "lot",       "unit",         "quantity", "production",
         "expiry",     "actor",     "counterparty", "incident", "document",
         "note",       "idempotency_key",           "reason",   "approver",
         "unusable_reason",         "reverses"};
-    for (std::size_t i = 0; i < kNames.size(); ++i) index_[i] = header.column(kNames[i]);
+    static_assert(std::size(kNames) == static_cast<std::size_t>(F::Count));
+    for (std::size_t i = 0; i < std::size(kNames); ++i) index_[i] = header.column(kNames[i]);
   }
   // The cell's text (undefused), or empty when the file has no such column.
   [[nodiscard]] std::string cell(const CsvRecord& rec, Field f) const {

@@ -566,7 +566,9 @@ TEST_CASE("verify: a version 9 ledger whose kind check text was rewritten is not
   } catch (const IntegrityError& e) {
     CHECK(e.exit_code() == 3);
     CHECK(std::string(e.what()) == "schema version 10: the edit of the schema's text matched 0 "
-                                   "objects instead of one; nothing was changed");
+                                   "objects instead of one; nothing was changed (a table's SQL "
+                                   "text is not as stockpile wrote it: restore the file from a "
+                                   "copy)");
   }
   CHECK(c.query("PRAGMA user_version;") == "9\n");
 }

@@ -207,8 +207,11 @@ void refuse_foreign_schema(SQLite::Database& db, const std::filesystem::path& fi
 void run_migration(SQLite::Database& db, const Migration& m) {
   if (!m.schema_edit.empty()) {
     sqlite3* handle = db.getHandle();
-    int defensive = 0;
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+    // Restored afterwards as it was; on (as every ledger connection has it) if it cannot be read.
+    int defensive = 1;
+    if (sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive) != SQLITE_OK) {
+      defensive = 1;
+    }
     // Back as it was however the edit ends: the ledger's connection stays defensive.
     struct Restore {
       SQLite::Database& db;
@@ -227,7 +230,9 @@ void run_migration(SQLite::Database& db, const Migration& m) {
     const int changed = db.exec(std::string(m.schema_edit));
     if (changed != 1) {
       throw IntegrityError(fmt::format("schema version {}: the edit of the schema's text "
-                                       "matched {} objects instead of one; nothing was changed",
+                                       "matched {} objects instead of one; nothing was changed "
+                                       "(a table's SQL text is not as stockpile wrote it: "
+                                       "restore the file from a copy)",
                                        m.version, changed));
     }
     db.exec("PRAGMA writable_schema = OFF");
