@@ -181,7 +181,8 @@ class Importer {
 public:
   Importer(Ledger::Impl& impl, std::string_view source, std::string_view text,
            std::function<void(std::size_t)> release)
-      : impl_(impl), source_(source), text_(text), release_(std::move(release)) {}
+      : impl_(impl), source_(source), text_(text), release_(std::move(release)),
+        book_(impl.store) {}
 
   // Pass 1: every row parsed and checked on its own; kept are only the ids (each once in the
   // file), the operation names (each operation's rows next to each other) and the ids that
@@ -455,7 +456,8 @@ private:
     auto& d = delta[{r.depot.str(), lot.material.str() + "/" + lot.number.str()}];
     if (q.is_negative()) {
       // A lot not in the ledger yet (received earlier in this operation) has only `d`.
-      const Quantity have = (lot_id ? available(impl_, r.depot, *lot_id, r.date) : Quantity()) + d;
+      const Quantity have =
+          (lot_id ? available(impl_, r.depot, *lot_id, r.date, &book_) : Quantity()) + d;
       if (have < -q) {
         throw InsufficientStock(fmt::format(
             "quantity \"{}\": depot {} has only {} {} of {} lot {} on {}", r.quantity.to_string(),
@@ -553,7 +555,7 @@ private:
     }
     check_transfer_balance(rows, legs);
     const auto operation = impl_.store.insert_operation("import", key, digest, impl_.now());
-    const auto written = post_legs(impl_, operation, h, legs);
+    const auto written = post_legs(impl_, operation, h, legs, &book_);
     pending_lots_.clear();
     for (std::size_t i = 0; i < rows.size(); ++i) remember_id(rows[i], written[i].id);
     return {false};
@@ -637,6 +639,8 @@ public:
       if (++read % kReleaseEvery == 0 && release_) release_(reader.offset());
     }
     if (!operation.empty()) run(operation);
+    // Rows that failed roll the whole import back: their balances need not be written.
+    if (errors_.empty()) book_.flush();
     return result;
   }
 
@@ -681,6 +685,8 @@ private:
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
   static constexpr std::size_t kLotCache = 1 << 14;
   std::unordered_map<std::string, store::SqliteStore::LotRow> lots_; // by material\nnumber
+  // The balances the import moved, written once each at the end (balance_book.hpp).
+  BalanceBook book_;
   Date today_ = Date::min();
 };
 

@@ -45,10 +45,10 @@ Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& 
 }
 
 Quantity available(const Ledger::Impl& impl, const DepotCode& depot, std::int64_t lot_id,
-                   Date day) {
-  // min_balance_from is the balance itself when nothing is dated after `day` (the usual case).
-  return std::min(impl.store.balance(depot.str(), lot_id),
-                  impl.store.min_balance_from(depot.str(), lot_id, day.to_string()));
+                   Date day, BalanceBook* book) {
+  const Quantity now =
+      book ? book->balance(depot.str(), lot_id) : impl.store.balance(depot.str(), lot_id);
+  return impl.store.min_balance_from(depot.str(), lot_id, day.to_string(), now);
 }
 
 void check_recoverable(const Material& m) {
@@ -173,8 +173,8 @@ std::vector<Pick> pick(const Ledger::Impl& impl, const DepotCode& depot, const M
   }
   std::vector<LotStock> lots;
   for (auto& b : impl.store.depot_lots(depot.str(), m.code.str())) {
-    b.stock.on_hand = std::min(b.stock.on_hand, impl.store.min_balance_from(
-                                                    depot.str(), b.lot_id, day.to_string()));
+    b.stock.on_hand =
+        impl.store.min_balance_from(depot.str(), b.lot_id, day.to_string(), b.stock.on_hand);
     lots.push_back(std::move(b.stock));
   }
   auto result = pick_first_expiry(std::move(lots), wanted, day);
@@ -235,7 +235,7 @@ std::optional<std::string> opt(const std::optional<Date>& v) {
 namespace detail {
 
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
-                                const std::vector<Leg>& legs) {
+                                const std::vector<Leg>& legs, BalanceBook* book) {
   std::vector<Movement> out;
   const std::string now = impl.now();
   std::string prev = impl.store.head_hash();
@@ -248,7 +248,12 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
       auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
       lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
     }
-    const auto held = impl.store.balance_row(leg.depot.str(), lot_id);
+    std::optional<Quantity> held;
+    if (book) {
+      held = book->balance(leg.depot.str(), lot_id);
+    } else {
+      held = impl.store.balance_row(leg.depot.str(), lot_id);
+    }
     const Quantity after = held.value_or(Quantity()) + leg.quantity;
     if (after.is_negative()) {
       // The planners check first; this guards the invariant whatever a planner does.
@@ -256,7 +261,11 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
                                           leg.depot.str(), leg.lot.number.str(),
                                           leg.lot.material.str(), after.to_string()));
     }
-    impl.store.set_balance(leg.depot.str(), lot_id, after, held.has_value());
+    if (book) {
+      book->set(leg.depot.str(), lot_id, after);
+    } else {
+      impl.store.set_balance(leg.depot.str(), lot_id, after, held.has_value());
+    }
     Movement m{.id = id++,
                .operation = operation,
                .date = h.date,

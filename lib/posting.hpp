@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "balance_book.hpp"
 #include "canonical.hpp"
 #include "ledger_impl.hpp"
 #include "stockpile/lot.hpp"
@@ -49,9 +50,10 @@ void check_header(const Ledger::Impl& impl, const Header& h);
 // balance would otherwise go negative (a movement recorded late, dated in the past).
 [[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot, const Lot& lot,
                                  Date day);
-// The same for a lot whose id the caller has read already.
+// The same for a lot whose id the caller has read already; with a book, the balance as the
+// book has it.
 [[nodiscard]] Quantity available(const Ledger::Impl& impl, const DepotCode& depot,
-                                 std::int64_t lot_id, Date day);
+                                 std::int64_t lot_id, Date day, BalanceBook* book = nullptr);
 
 // Consumables are not returned: refused unless the material is recoverable.
 void check_recoverable(const Material& m);
@@ -69,8 +71,9 @@ void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lo
 Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
              const Header& h, const std::function<std::vector<Leg>()>& plan);
 
-// Writes legs inside the caller's transaction (no idempotency check, no header check).
+// Writes legs inside the caller's transaction (no idempotency check, no header check). With a
+// book, the balances are kept in it, and the caller flushes it before the transaction commits.
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
-                                const std::vector<Leg>& legs);
+                                const std::vector<Leg>& legs, BalanceBook* book = nullptr);
 
 } // namespace stockpile::detail

@@ -220,7 +220,7 @@ TEST_CASE("import movements: columns in any order and case; a lot read once stay
   Depots d;
   (void)d.ledger.import_movements(kOpening, "opening.csv"); // M-1: 75 left at LN-01
   // The import reads each lot once and keeps it: M-1 from the ledger, M-9 created by the file
-  // and read back by a later operation. Balances are never kept: each check reads the ledger.
+  // and read back by a later operation. The balances are kept through the file (the book).
   const auto result = d.ledger.import_movements(
       "Quantity,LOT,Material,Depot,DATE,Kind,ACTOR,Expiry\n"
       "10,M-1,MED,LN-01,2026-02-02,issue,wang.li,\n"

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <typeinfo>
 
@@ -691,4 +692,75 @@ TEST_CASE("verify: a ledger made before schema version 8 gets its totals and exp
                  .actor = keeper()});
   CHECK(l.stock_totals({}, StockGrouping::Depot).size() == 2); // LN-01 holds no TENT now
   CHECK_NOTHROW((void)l.verify());
+}
+
+// An import keeps the balances it moves in memory and writes each once at the end
+// (lib/balance_book.hpp). What it leaves must be what the same movements posted one by one
+// leave: the same balance rows (an emptied one stays, at zero) and the same totals (none at
+// zero), in a file that verifies.
+TEST_CASE("verify: an import leaves the balances and totals that posting one by one leaves") {
+  ClosedLedger one_by_one, imported; // each: LN-01 holds 5 TENT and 5 MED L-A, YF-01 6 TENT
+  {
+    auto l = Ledger::open(one_by_one.file, utc());
+    const auto receive = [&](const char* depot, const char* material,
+                             std::optional<LotNumber> lot, const char* q,
+                             std::optional<Date> expiry) {
+      (void)l.receive({.depot = DepotCode(depot),
+                       .material = MaterialCode(material),
+                       .lot = std::move(lot),
+                       .quantity = qty(q),
+                       .date = day("2026-11-21"),
+                       .actor = keeper(),
+                       .production = std::nullopt,
+                       .expiry = expiry});
+    };
+    const auto issue = [&](const char* depot, const char* material,
+                           std::optional<LotNumber> lot, const char* q) {
+      (void)l.issue({.depot = DepotCode(depot),
+                     .material = MaterialCode(material),
+                     .lot = std::move(lot),
+                     .quantity = qty(q),
+                     .date = day("2026-11-21"),
+                     .actor = keeper()});
+    };
+    receive("LN-01", "MED", LotNumber("L-B"), "8", day("2027-03-31")); // new, then emptied
+    issue("LN-01", "MED", LotNumber("L-B"), "8");
+    (void)l.transfer({.from = DepotCode("LN-01"),
+                      .to = DepotCode("YF-01"),
+                      .material = MaterialCode("TENT"),
+                      .lot = std::nullopt,
+                      .quantity = qty("5"),
+                      .date = day("2026-11-21"),
+                      .actor = keeper()}); // LN-01's tents all gone, YF-01's 6 -> 11
+    issue("LN-01", "MED", LotNumber("L-A"), "2");
+    receive("YF-01", "MED", LotNumber("L-C"), "4", day("2027-05-31")); // YF-01's only MED
+    issue("YF-01", "MED", LotNumber("L-C"), "4");
+    receive("LN-01", "TENT", std::nullopt, "1", std::nullopt); // the emptied balance refilled
+  }
+  const auto result = Ledger::open(imported.file, utc())
+                          .import_movements("operation,kind,date,depot,material,lot,quantity,"
+                                            "expiry,actor\n"
+                                            "1,receive,2026-11-21,LN-01,MED,L-B,8,2027-03-31,wang.li\n"
+                                            "2,issue,2026-11-21,LN-01,MED,L-B,8,,wang.li\n"
+                                            "3,transfer-out,2026-11-21,LN-01,TENT,,-5,,wang.li\n"
+                                            "3,transfer-in,2026-11-21,YF-01,TENT,,5,,wang.li\n"
+                                            "4,issue,2026-11-21,LN-01,MED,L-A,2,,wang.li\n"
+                                            "5,receive,2026-11-21,YF-01,MED,L-C,4,2027-05-31,wang.li\n"
+                                            "6,issue,2026-11-21,YF-01,MED,L-C,4,,wang.li\n"
+                                            "7,receive,2026-11-21,LN-01,TENT,,1,,wang.li\n",
+                                            "book.csv");
+  CHECK(result.movements_written == 8);
+
+  const std::string balances = "SELECT depot, lot_id, quantity, expiry, material, lot, "
+                               "production FROM balances ORDER BY depot, lot_id;";
+  const std::string totals = "SELECT depot, material, quantity FROM stock_totals ORDER BY 1, 2;";
+  CHECK(imported.query(balances) == one_by_one.query(balances));
+  CHECK(imported.query(totals) == one_by_one.query(totals));
+  // What both must be, written out: L-B and L-C emptied (their rows stay, at zero); no total
+  // of zero, so YF-01 has no MED total.
+  CHECK(imported.query(totals) == "LN-01|MED|3000\nLN-01|TENT|1000\nYF-01|TENT|11000\n");
+  CHECK(imported.query("SELECT lot, quantity FROM balances WHERE material = 'MED' "
+                       "ORDER BY depot, lot;") == "L-A|3000\nL-B|0\nL-C|0\n");
+  CHECK(imported.verify_error() == "(verified)");
+  CHECK(one_by_one.verify_error() == "(verified)");
 }

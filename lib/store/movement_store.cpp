@@ -1,6 +1,7 @@
 // The ledger's movements, lots and balances in SQLite (part of the storage seam).
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
+#include <algorithm>
 #include <optional>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -205,23 +206,22 @@ void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Qua
     return;
   }
   // The lot's label and expiry are copied once, when the depot first holds the lot (schema
-  // versions 8 and 9); the triggers on balances keep stock_totals.
+  // versions 8 and 9); the triggers on balances keep stock_totals. VALUES with a subquery per
+  // column, not INSERT ... SELECT: SQLite runs an INSERT ... SELECT into a table with triggers
+  // through a temporary table, built for every row (two thirds of what a new balance cost).
+  // A lot id that is not in the lots table fails the foreign key.
   auto q = cached("INSERT INTO balances (depot, lot_id, quantity, expiry, material, lot, "
-                  "production) SELECT ?1, id, ?3, expiry, material, lot, production FROM lots "
-                  "WHERE id = ?2");
+                  "production) VALUES (?1, ?2, ?3, (SELECT expiry FROM lots WHERE id = ?2), "
+                  "(SELECT material FROM lots WHERE id = ?2), (SELECT lot FROM lots WHERE id = ?2), "
+                  "(SELECT production FROM lots WHERE id = ?2))");
   q->bind(1, depot);
   q->bind(2, lot_id);
   q->bind(3, quantity.thousandths());
-  // Reading the lot could find nothing where inserting its id would have failed the foreign
-  // key: a balance that is silently not written must not pass for one that was.
-  if (q->exec() != 1) {
-    throw IntegrityError(fmt::format("balance of depot {}: lot id {} is not in the lots table",
-                                     depot, lot_id));
-  }
+  q->exec();
 }
 
 Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lot_id,
-                                       const std::string& day) const {
+                                       const std::string& day, Quantity now) const {
   // Entries are mostly made in date order: with nothing dated after `day`, the lowest balance
   // from `day` on is the balance now (one index seek instead of the window query below).
   {
@@ -230,7 +230,7 @@ Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lo
     later->bind(1, depot);
     later->bind(2, lot_id);
     later->bind(3, day);
-    if (!later->executeStep()) return balance(depot, lot_id);
+    if (!later->executeStep()) return now;
   }
   // Running balance at the end of each day with movements; the balance at the end of `day`
   // is the running sum of the last such day on or before it.
@@ -244,7 +244,8 @@ Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lo
   q->bind(2, lot_id);
   q->bind(3, day);
   if (!q->executeStep() || q->getColumn(0).isNull()) return Quantity();
-  return Quantity::from_thousandths(q->getColumn(0).getInt64());
+  // The last day's running sum is `now` when the balance agrees with the movements.
+  return std::min(now, Quantity::from_thousandths(q->getColumn(0).getInt64()));
 }
 
 // ---- operations and movements -------------------------------------------------------------

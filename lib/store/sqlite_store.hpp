@@ -127,9 +127,10 @@ public:
   void set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity,
                    bool exists);
   // The lowest the balance stands at the end of any day from `day` on: what a movement dated
-  // `day` may take out without making some later day's balance negative.
+  // `day` may take out without making some later day's balance negative. `now` is the balance
+  // as it stands (the caller has read it): the answer when nothing is dated after `day`.
   [[nodiscard]] Quantity min_balance_from(const std::string& depot, std::int64_t lot_id,
-                                          const std::string& day) const;
+                                          const std::string& day, Quantity now) const;
 
   // ---- operations and movements ----
   struct OperationRow {

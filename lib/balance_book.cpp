@@ -1,0 +1,54 @@
+// BalanceBook: see balance_book.hpp.
+#include "balance_book.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+namespace stockpile::detail {
+
+BalanceBook::Entry& BalanceBook::entry(const std::string& depot, std::int64_t lot_id) {
+  auto [at, added] = depot_index_.try_emplace(depot, static_cast<std::uint32_t>(depots_.size()));
+  if (added) depots_.push_back(depot);
+  auto it = entries_.find(Key{at->second, lot_id});
+  if (it != entries_.end()) return it->second;
+  const auto row = store_.balance_row(depot, lot_id);
+  const Quantity q = row.value_or(Quantity());
+  return entries_.emplace(Key{at->second, lot_id}, Entry{q, q, row.has_value(), false})
+      .first->second;
+}
+
+Quantity BalanceBook::balance(const std::string& depot, std::int64_t lot_id) {
+  return entry(depot, lot_id).quantity;
+}
+
+void BalanceBook::set(const std::string& depot, std::int64_t lot_id, Quantity quantity) {
+  Entry& e = entry(depot, lot_id);
+  e.quantity = quantity;
+  e.set = true;
+}
+
+void BalanceBook::flush() {
+  // In the balances table's key order (depot, lot id): the writes walk its pages once.
+  std::vector<std::pair<Key, const Entry*>> due;
+  due.reserve(entries_.size());
+  for (const auto& [key, e] : entries_) {
+    if (e.set && (!e.exists || e.quantity != e.stored)) due.emplace_back(key, &e);
+  }
+  std::sort(due.begin(), due.end(), [this](const auto& a, const auto& b) {
+    return std::tie(depots_[a.first.depot], a.first.lot_id) <
+           std::tie(depots_[b.first.depot], b.first.lot_id);
+  });
+  for (const auto& [key, e] : due) {
+    const std::string& depot = depots_[key.depot];
+    store_.set_balance(depot, key.lot_id, e->quantity, e->exists);
+    if (!e->exists && e->quantity.is_zero()) {
+      // A lot first held and emptied within the import: posted one by one it was inserted,
+      // then updated to zero, and that update's trigger removed the zero stock total the
+      // insert's had left. Written at once, the same update does the same.
+      store_.set_balance(depot, key.lot_id, e->quantity, true);
+    }
+  }
+  entries_.clear();
+}
+
+} // namespace stockpile::detail
