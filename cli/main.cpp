@@ -6,6 +6,7 @@
 
 #include "common.hpp"
 #include "stockpile/error.hpp"
+#include "stockpile/process.hpp"
 #include "stockpile/version.hpp"
 
 namespace {
@@ -45,6 +46,8 @@ std::string missing_command_message(const CLI::App& app) {
 
 int main(int argc, char** argv) {
   using namespace stockpile;
+  // The command is the only user of SQLite in its process (stockpile/process.hpp).
+  (void)turn_off_sqlite_memory_statistics();
   CLI::App app{"stockpile — the ledger of an emergency material reserve (应急物资储备台账)",
                "stockpile"};
   app.set_version_flag("--version", std::string("stockpile ") + STOCKPILE_VERSION);

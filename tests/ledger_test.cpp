@@ -5,6 +5,7 @@
 
 #include "stockpile/error.hpp"
 #include "stockpile/ledger.hpp"
+#include "stockpile/process.hpp"
 #include "support/temp_ledger.hpp"
 
 using namespace stockpile;
@@ -43,6 +44,16 @@ TEST_CASE("ledger: create, reopen and schema version") {
   // create on an existing ledger opens it and keeps its content
   auto third = Ledger::create(file);
   CHECK(third.materials().size() == 1);
+}
+
+TEST_CASE("ledger: SQLite's memory statistics are turned off only before SQLite starts") {
+  // The stockpile command turns them off first thing; a program that has opened a ledger
+  // already is told it came too late, and its ledgers work as before.
+  stockpile::testing::TempDir dir;
+  auto ledger = Ledger::create(dir.path() / "a.db");
+  CHECK_FALSE(turn_off_sqlite_memory_statistics());
+  ledger.add_material(make_material("COAT"));
+  CHECK(ledger.materials().size() == 1);
 }
 
 TEST_CASE("ledger: opening a missing file is a storage error and creates nothing") {

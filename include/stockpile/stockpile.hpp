@@ -22,6 +22,7 @@
 #include "stockpile/movement_import.hpp"
 #include "stockpile/organisation.hpp"
 #include "stockpile/picking.hpp"
+#include "stockpile/process.hpp"
 #include "stockpile/quantity.hpp"
 #include "stockpile/quota.hpp"
 #include "stockpile/readiness.hpp"
