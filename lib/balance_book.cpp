@@ -11,9 +11,9 @@ BalanceBook::Entry& BalanceBook::entry(const std::string& depot, std::int64_t lo
   if (added) depots_.push_back(depot);
   auto it = entries_.find(Key{at->second, lot_id});
   if (it != entries_.end()) return it->second;
+  if (entries_.size() >= capacity_) flush();
   const auto row = store_.balance_row(depot, lot_id);
-  const Quantity q = row.value_or(Quantity());
-  return entries_.emplace(Key{at->second, lot_id}, Entry{q, q, row.has_value(), false})
+  return entries_.emplace(Key{at->second, lot_id}, Entry{row.value_or(Quantity()), row.has_value()})
       .first->second;
 }
 
@@ -29,23 +29,25 @@ void BalanceBook::set(const std::string& depot, std::int64_t lot_id, Quantity qu
 
 void BalanceBook::flush() {
   // In the balances table's key order (depot, lot id): the writes walk its pages once.
-  std::vector<std::pair<Key, const Entry*>> due;
+  using Item = std::unordered_map<Key, Entry, KeyHash>::value_type;
+  std::vector<const Item*> due;
   due.reserve(entries_.size());
-  for (const auto& [key, e] : entries_) {
-    if (e.set && (!e.exists || e.quantity != e.stored)) due.emplace_back(key, &e);
+  for (const auto& item : entries_) {
+    if (item.second.set) due.push_back(&item);
   }
-  std::sort(due.begin(), due.end(), [this](const auto& a, const auto& b) {
-    return std::tie(depots_[a.first.depot], a.first.lot_id) <
-           std::tie(depots_[b.first.depot], b.first.lot_id);
+  std::sort(due.begin(), due.end(), [this](const Item* a, const Item* b) {
+    return std::tie(depots_[a->first.depot], a->first.lot_id) <
+           std::tie(depots_[b->first.depot], b->first.lot_id);
   });
-  for (const auto& [key, e] : due) {
+  for (const Item* item : due) {
+    const auto& [key, e] = *item;
     const std::string& depot = depots_[key.depot];
-    store_.set_balance(depot, key.lot_id, e->quantity, e->exists);
-    if (!e->exists && e->quantity.is_zero()) {
+    store_.set_balance(depot, key.lot_id, e.quantity, e.exists);
+    if (!e.exists && e.quantity.is_zero()) {
       // A lot first held and emptied within the import: posted one by one it was inserted,
       // then updated to zero, and that update's trigger removed the zero stock total the
       // insert's had left. Written at once, the same update does the same.
-      store_.set_balance(depot, key.lot_id, e->quantity, true);
+      store_.set_balance(depot, key.lot_id, e.quantity, true);
     }
   }
   entries_.clear();
