@@ -2,9 +2,20 @@
 #include "balance_book.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <tuple>
 
 namespace stockpile::detail {
+
+namespace {
+std::atomic<std::size_t> import_capacity{BalanceBook::kCapacity};
+} // namespace
+
+std::size_t import_book_capacity() noexcept { return import_capacity.load(); }
+
+ImportBookCapacity::ImportBookCapacity(std::size_t capacity)
+    : before_(import_capacity.exchange(capacity)) {}
+ImportBookCapacity::~ImportBookCapacity() { import_capacity.store(before_); }
 
 BalanceBook::Entry& BalanceBook::entry(const std::string& depot, std::int64_t lot_id) {
   auto [at, added] = depot_index_.try_emplace(depot, static_cast<std::uint32_t>(depots_.size()));
@@ -39,6 +50,12 @@ void BalanceBook::flush() {
     return std::tie(depots_[a->first.depot], a->first.lot_id) <
            std::tie(depots_[b->first.depot], b->first.lot_id);
   });
+  // Emptied however the writes end: a write that fails fails the whole import, and a book
+  // that kept its entries would write them again at the next flush.
+  struct Clear {
+    std::unordered_map<Key, Entry, KeyHash>& entries;
+    ~Clear() { entries.clear(); }
+  } clear{entries_};
   for (const Item* item : due) {
     const auto& [key, e] = *item;
     const std::string& depot = depots_[key.depot];
@@ -50,7 +67,6 @@ void BalanceBook::flush() {
       store_.set_balance(depot, key.lot_id, e.quantity, true);
     }
   }
-  entries_.clear();
 }
 
 } // namespace stockpile::detail

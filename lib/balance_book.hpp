@@ -1,14 +1,14 @@
 // BalanceBook (internal): the balances a bulk write moves, kept in memory and written once
-// each when it ends, inside the same transaction.
+// each when it ends or the book is full, inside the same transaction.
 //
 // An import of N movements used to write a balance row (and, through its triggers, a stock
 // total) for every movement: at 1M rows of the bench stream 1,000,000 balance writes for
 // 274,429 distinct balances. The book keeps the running balance of each one it touched; the
 // checks read it from the book, and flush() writes each one set once, in key order. The book
 // holds at most kCapacity balances (262,144, about 16 MiB): when full it is flushed and starts
-// again, so that an import's memory stays under its 100 MiB target whatever the file holds.
-// At 1M rows of the bench stream that makes 296,355 writes instead of 274,429; the import's
-// peak RSS went from 72 to 87 MiB (2^17 balances: 78 MiB, 346,826 writes, and slower).
+// again, so that the balances do not grow an import's memory with the file. At 1M rows of the
+// bench stream that makes 296,355 writes instead of 274,429; the import's peak RSS went from
+// 72 to 88 MiB (2^17 balances: 79 MiB, 346,826 writes, and slower).
 // The movements themselves are still inserted one by one, so queries over them (a movement
 // dated in the past checked against later days) see every earlier row of the import.
 #pragma once
@@ -31,7 +31,8 @@ public:
   explicit BalanceBook(store::SqliteStore& store, std::size_t capacity = kCapacity)
       : store_(store), capacity_(capacity) {}
 
-  // The balance of the lot at the depot as it stands now (the book's, or read once).
+  // The balance of the lot at the depot as it stands now (the book's, or read from the ledger
+  // when the book does not hold it).
   [[nodiscard]] Quantity balance(const std::string& depot, std::int64_t lot_id);
   // Sets it, to be written by flush().
   void set(const std::string& depot, std::int64_t lot_id, Quantity quantity);
@@ -65,6 +66,22 @@ private:
   std::unordered_map<std::string, std::uint32_t> depot_index_;
   std::vector<std::string> depots_;
   std::unordered_map<Key, Entry, KeyHash> entries_;
+};
+
+// The capacity an import's book is made with: kCapacity, unless a test lowers it to make an
+// import flush its book partway through the file (ImportBookCapacity).
+[[nodiscard]] std::size_t import_book_capacity() noexcept;
+
+// Sets the import's book capacity for its own lifetime (tests only).
+class ImportBookCapacity {
+public:
+  explicit ImportBookCapacity(std::size_t capacity);
+  ~ImportBookCapacity();
+  ImportBookCapacity(const ImportBookCapacity&) = delete;
+  ImportBookCapacity& operator=(const ImportBookCapacity&) = delete;
+
+private:
+  std::size_t before_;
 };
 
 } // namespace stockpile::detail

@@ -182,7 +182,7 @@ public:
   Importer(Ledger::Impl& impl, std::string_view source, std::string_view text,
            std::function<void(std::size_t)> release)
       : impl_(impl), source_(source), text_(text), release_(std::move(release)),
-        book_(impl.store) {}
+        book_(impl.store, import_book_capacity()) {}
 
   // Pass 1: every row parsed and checked on its own; kept are only the ids (each once in the
   // file), the operation names (each operation's rows next to each other) and the ids that
@@ -685,7 +685,8 @@ private:
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
   static constexpr std::size_t kLotCache = 1 << 14;
   std::unordered_map<std::string, store::SqliteStore::LotRow> lots_; // by material\nnumber
-  // The balances the import moved, written once each at the end (balance_book.hpp).
+  // The balances the import moved, written once each at the end or when the book is full
+  // (balance_book.hpp).
   BalanceBook book_;
   Date today_ = Date::min();
 };

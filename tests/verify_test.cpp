@@ -8,6 +8,7 @@
 #include <string>
 #include <typeinfo>
 
+#include "balance_book.hpp"
 #include "stockpile/error.hpp"
 #include "stockpile/ledger.hpp"
 #include "support/temp_ledger.hpp"
@@ -694,11 +695,15 @@ TEST_CASE("verify: a ledger made before schema version 8 gets its totals and exp
   CHECK_NOTHROW((void)l.verify());
 }
 
-// An import keeps the balances it moves in memory and writes each once at the end
-// (lib/balance_book.hpp). What it leaves must be what the same movements posted one by one
-// leave: the same balance rows (an emptied one stays, at zero) and the same totals (none at
-// zero), in a file that verifies.
-TEST_CASE("verify: an import leaves the balances and totals that posting one by one leaves") {
+namespace {
+
+// An import keeps the balances it moves in memory and writes each once at the end, or when
+// its book is full (lib/balance_book.hpp). What it leaves must be what the same movements
+// posted one by one leave: the same balance rows (an emptied one stays, at zero) and the same
+// totals (none at zero), in a file that verifies. Run with the book's own capacity and with
+// books so small that they are written and emptied between the rows of the file.
+void check_import_matches_posting(std::size_t capacity) {
+  const detail::ImportBookCapacity book(capacity);
   ClosedLedger one_by_one, imported; // each: LN-01 holds 5 TENT and 5 MED L-A, YF-01 6 TENT
   {
     auto l = Ledger::open(one_by_one.file, utc());
@@ -715,16 +720,16 @@ TEST_CASE("verify: an import leaves the balances and totals that posting one by 
                        .expiry = expiry});
     };
     const auto issue = [&](const char* depot, const char* material,
-                           std::optional<LotNumber> lot, const char* q) {
+                           std::optional<LotNumber> lot, const char* q, const char* date) {
       (void)l.issue({.depot = DepotCode(depot),
                      .material = MaterialCode(material),
                      .lot = std::move(lot),
                      .quantity = qty(q),
-                     .date = day("2026-11-21"),
+                     .date = day(date),
                      .actor = keeper()});
     };
     receive("LN-01", "MED", LotNumber("L-B"), "8", day("2027-03-31")); // new, then emptied
-    issue("LN-01", "MED", LotNumber("L-B"), "8");
+    issue("LN-01", "MED", LotNumber("L-B"), "8", "2026-11-21");
     (void)l.transfer({.from = DepotCode("LN-01"),
                       .to = DepotCode("YF-01"),
                       .material = MaterialCode("TENT"),
@@ -732,9 +737,10 @@ TEST_CASE("verify: an import leaves the balances and totals that posting one by 
                       .quantity = qty("5"),
                       .date = day("2026-11-21"),
                       .actor = keeper()}); // LN-01's tents all gone, YF-01's 6 -> 11
-    issue("LN-01", "MED", LotNumber("L-A"), "2");
+    issue("LN-01", "MED", LotNumber("L-A"), "2", "2026-11-21");
+    issue("LN-01", "MED", LotNumber("L-A"), "1", "2026-11-20"); // dated before the last one
     receive("YF-01", "MED", LotNumber("L-C"), "4", day("2027-05-31")); // YF-01's only MED
-    issue("YF-01", "MED", LotNumber("L-C"), "4");
+    issue("YF-01", "MED", LotNumber("L-C"), "4", "2026-11-21");
     receive("LN-01", "TENT", std::nullopt, "1", std::nullopt); // the emptied balance refilled
   }
   const auto result = Ledger::open(imported.file, utc())
@@ -745,11 +751,12 @@ TEST_CASE("verify: an import leaves the balances and totals that posting one by 
                                             "3,transfer-out,2026-11-21,LN-01,TENT,,-5,,wang.li\n"
                                             "3,transfer-in,2026-11-21,YF-01,TENT,,5,,wang.li\n"
                                             "4,issue,2026-11-21,LN-01,MED,L-A,2,,wang.li\n"
-                                            "5,receive,2026-11-21,YF-01,MED,L-C,4,2027-05-31,wang.li\n"
-                                            "6,issue,2026-11-21,YF-01,MED,L-C,4,,wang.li\n"
-                                            "7,receive,2026-11-21,LN-01,TENT,,1,,wang.li\n",
+                                            "5,issue,2026-11-20,LN-01,MED,L-A,1,,wang.li\n"
+                                            "6,receive,2026-11-21,YF-01,MED,L-C,4,2027-05-31,wang.li\n"
+                                            "7,issue,2026-11-21,YF-01,MED,L-C,4,,wang.li\n"
+                                            "8,receive,2026-11-21,LN-01,TENT,,1,,wang.li\n",
                                             "book.csv");
-  CHECK(result.movements_written == 8);
+  CHECK(result.movements_written == 9);
 
   const std::string balances = "SELECT depot, lot_id, quantity, expiry, material, lot, "
                                "production FROM balances ORDER BY depot, lot_id;";
@@ -758,9 +765,36 @@ TEST_CASE("verify: an import leaves the balances and totals that posting one by 
   CHECK(imported.query(totals) == one_by_one.query(totals));
   // What both must be, written out: L-B and L-C emptied (their rows stay, at zero); no total
   // of zero, so YF-01 has no MED total.
-  CHECK(imported.query(totals) == "LN-01|MED|3000\nLN-01|TENT|1000\nYF-01|TENT|11000\n");
+  CHECK(imported.query(totals) == "LN-01|MED|2000\nLN-01|TENT|1000\nYF-01|TENT|11000\n");
   CHECK(imported.query("SELECT lot, quantity FROM balances WHERE material = 'MED' "
-                       "ORDER BY depot, lot;") == "L-A|3000\nL-B|0\nL-C|0\n");
+                       "ORDER BY depot, lot;") == "L-A|2000\nL-B|0\nL-C|0\n");
   CHECK(imported.verify_error() == "(verified)");
   CHECK(one_by_one.verify_error() == "(verified)");
+
+  // A row dated before a later one may not take what the later days need, whenever the book
+  // was last written: L-A at LN-01 held 4 at the end of the 20th and holds 2 since the 21st,
+  // so 3 more taken on the 20th would leave the 21st at -1.
+  const auto refused = [&] {
+    try {
+      (void)Ledger::open(imported.file, utc())
+          .import_movements("kind,date,depot,material,lot,quantity,actor\n"
+                            "receive,2026-11-21,LN-01,TENT,,3,wang.li\n"
+                            "issue,2026-11-20,LN-01,MED,L-A,3,wang.li\n",
+                            "late.csv");
+    } catch (const ImportError& e) {
+      return e.errors().size() == 1 && e.errors()[0].line == 3;
+    }
+    return false;
+  };
+  CHECK(refused());
+  CHECK(imported.query(totals) == "LN-01|MED|2000\nLN-01|TENT|1000\nYF-01|TENT|11000\n");
+}
+
+} // namespace
+
+TEST_CASE("verify: an import leaves the balances and totals that posting one by one leaves") {
+  SUBCASE("the import's book") { check_import_matches_posting(detail::BalanceBook::kCapacity); }
+  SUBCASE("a book of one balance") { check_import_matches_posting(1); }
+  SUBCASE("a book of two balances") { check_import_matches_posting(2); }
+  SUBCASE("a book of three balances") { check_import_matches_posting(3); }
 }

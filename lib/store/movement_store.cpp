@@ -191,9 +191,9 @@ std::optional<Quantity> SqliteStore::balance_row(const std::string& depot,
 void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Quantity quantity,
                               bool exists) {
   if (exists) {
-    // Most movements touch a balance the depot already holds: a plain update by key. The
-    // INSERT ... SELECT below cost SQLite a temporary table per row (the table has triggers),
-    // a third of an import's balance writes.
+    // Most movements touch a balance the depot already holds: a plain update by key. An
+    // INSERT ... SELECT ... ON CONFLICT for every write cost SQLite a temporary table per row
+    // (the table has triggers), a third of an import's balance writes.
     auto q = cached("UPDATE balances SET quantity = ?3 WHERE depot = ?1 AND lot_id = ?2");
     q->bind(1, depot);
     q->bind(2, lot_id);
@@ -209,7 +209,6 @@ void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Qua
   // versions 8 and 9); the triggers on balances keep stock_totals. VALUES with a subquery per
   // column, not INSERT ... SELECT: SQLite runs an INSERT ... SELECT into a table with triggers
   // through a temporary table, built for every row (two thirds of what a new balance cost).
-  // A lot id that is not in the lots table fails the foreign key.
   auto q = cached("INSERT INTO balances (depot, lot_id, quantity, expiry, material, lot, "
                   "production) VALUES (?1, ?2, ?3, (SELECT expiry FROM lots WHERE id = ?2), "
                   "(SELECT material FROM lots WHERE id = ?2), (SELECT lot FROM lots WHERE id = ?2), "
@@ -217,7 +216,17 @@ void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Qua
   q->bind(1, depot);
   q->bind(2, lot_id);
   q->bind(3, quantity.thousandths());
-  q->exec();
+  try {
+    q->exec();
+  } catch (const SQLite::Exception& e) {
+    // A lot id missing from the lots table (its copies come out NULL, which the totals trigger
+    // refuses, or else the foreign key) or a negative quantity: the callers rule both out, so
+    // this is a broken invariant, not bad input.
+    if (e.getErrorCode() != SQLITE_CONSTRAINT) throw;
+    throw IntegrityError(fmt::format("balance of depot {} and lot id {} refused by the ledger "
+                                     "({}); nothing was written",
+                                     depot, lot_id, e.what()));
+  }
 }
 
 Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lot_id,
