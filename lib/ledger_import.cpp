@@ -555,7 +555,7 @@ private:
     }
     check_transfer_balance(rows, legs);
     const auto operation = impl_.store.insert_operation("import", key, digest, impl_.now());
-    const auto written = post_legs(impl_, operation, h, legs, &book_);
+    const auto written = post_legs(impl_, operation, h, legs, &book_, &chain_);
     pending_lots_.clear();
     for (std::size_t i = 0; i < rows.size(); ++i) remember_id(rows[i], written[i].id);
     return {false};
@@ -688,6 +688,8 @@ private:
   // The balances the import moved, written once each at the end or when the book is full
   // (balance_book.hpp).
   BalanceBook book_;
+  // The hash chain's head after the last operation posted (empty: read it from the ledger).
+  std::optional<ChainHead> chain_;
   Date today_ = Date::min();
 };
 

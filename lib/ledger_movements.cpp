@@ -235,11 +235,20 @@ std::optional<std::string> opt(const std::optional<Date>& v) {
 namespace detail {
 
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
-                                const std::vector<Leg>& legs, BalanceBook* book) {
+                                const std::vector<Leg>& legs, BalanceBook* book,
+                                std::optional<ChainHead>* head) {
   std::vector<Movement> out;
   const std::string now = impl.now();
-  std::string prev = impl.store.head_hash();
-  std::int64_t id = impl.store.next_movement_id();
+  std::string prev;
+  std::int64_t id = 0;
+  if (head != nullptr && head->has_value()) {
+    prev = std::move((*head)->hash);
+    id = (*head)->next_id;
+    head->reset(); // holds a head again only once every leg is written
+  } else {
+    prev = impl.store.head_hash();
+    id = impl.store.next_movement_id();
+  }
   for (const auto& leg : legs) {
     std::int64_t lot_id = 0;
     if (leg.lot_id) {
@@ -290,6 +299,7 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
     prev = m.hash;
     out.push_back(std::move(m));
   }
+  if (head != nullptr) *head = ChainHead{std::move(prev), id};
   return out;
 }
 

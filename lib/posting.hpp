@@ -71,9 +71,20 @@ void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lo
 Posting post(Ledger::Impl& impl, std::string_view kind, const Canonical& request,
              const Header& h, const std::function<std::vector<Leg>()>& plan);
 
+// Where the hash chain stands: the last movement's hash and the next movement's id.
+struct ChainHead {
+  std::string hash;
+  std::int64_t next_id = 0;
+};
+
 // Writes legs inside the caller's transaction (no idempotency check, no header check). With a
 // book, the balances are kept in it, and the caller flushes it before the transaction commits.
+// With `head`, the chain's head is taken from it when it holds one (else read from the table)
+// and left in it once every leg is written: a caller posting many operations in one
+// transaction (the import) reads it once, not once per operation. A posting that fails
+// leaves it empty (some legs may have been written), so the next one reads the table.
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
-                                const std::vector<Leg>& legs, BalanceBook* book = nullptr);
+                                const std::vector<Leg>& legs, BalanceBook* book = nullptr,
+                                std::optional<ChainHead>* head = nullptr);
 
 } // namespace stockpile::detail
