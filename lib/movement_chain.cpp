@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <future>
 #include <string_view>
 #include <thread>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "canonical.hpp"
+#include "depot_lot_table.hpp"
 #include "stockpile/error.hpp"
 #include "store/schema.hpp"
 
@@ -70,13 +72,15 @@ private:
   std::unordered_map<std::string_view, std::uint32_t> index_; // views into codes_
 };
 
-// Sums per (depot, lot). A lot is held by one depot or two (the one that received it and the
-// one it was transferred to), so each lot sums its first two depots in slots of its own, in
-// lot order, and only further depots go to a map: keys of three strings cost a text hash and
-// three allocations a movement, and a map of every (depot, lot) a cache miss each.
+// Sums per (depot, lot). Most lots are held by one depot or two (the one that received it and
+// the one it was transferred to), so each lot sums its first two depots in slots of its own,
+// in lot order: neighbouring lots, which were received about the same time and move about the
+// same time, share cache lines. Further depots go to a flat table (a tenth of the lots of the
+// bench stream hold stock in four depots or more; in a std::unordered_map they were a node
+// lookup each).
 class BalanceSums {
 public:
-  explicit BalanceSums(std::size_t lots) : slots_(lots) {}
+  explicit BalanceSums(std::size_t lots) : slots_(lots), more_(lots / 4) {}
 
   void add(std::uint32_t depot, std::size_t lot, std::int64_t quantity) {
     for (Slot& slot : slots_[lot]) {
@@ -86,7 +90,7 @@ public:
         return;
       }
     }
-    more_[Key{depot, lot}] += quantity;
+    more_[{depot, lot}] += quantity;
   }
   void add(const BalanceSums& other) {
     other.for_each([&](std::uint32_t depot, std::size_t lot, std::int64_t sum) {
@@ -98,8 +102,8 @@ public:
     for (Slot& slot : slots_[lot]) {
       if (slot.depot == depot) return std::exchange(slot.sum, 0);
     }
-    const auto it = more_.find(Key{depot, lot});
-    return it == more_.end() ? 0 : std::exchange(it->second, 0);
+    std::int64_t* sum = more_.find({depot, lot});
+    return sum == nullptr ? 0 : std::exchange(*sum, 0);
   }
   // fn(depot, lot index, sum) for every sum not taken and not zero.
   template <typename Fn> void for_each(Fn&& fn) const {
@@ -108,9 +112,9 @@ public:
         if (slot.sum != 0) fn(slot.depot, lot, slot.sum);
       }
     }
-    for (const auto& [k, sum] : more_) {
-      if (sum != 0) fn(k.depot, k.lot, sum);
-    }
+    more_.for_each([&](std::uint32_t depot, std::uint64_t lot, std::int64_t sum) {
+      if (sum != 0) fn(depot, static_cast<std::size_t>(lot), sum);
+    });
   }
 
 private:
@@ -119,18 +123,8 @@ private:
     std::uint32_t depot = kNone;
     std::int64_t sum = 0;
   };
-  struct Key {
-    std::uint32_t depot;
-    std::size_t lot;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept {
-      return std::hash<std::size_t>()(k.lot * 1'000'003U + k.depot);
-    }
-  };
   std::vector<std::array<Slot, 2>> slots_;
-  std::unordered_map<Key, std::int64_t, KeyHash> more_;
+  DepotLotTable<std::int64_t> more_;
 };
 
 std::string missing_movement(std::int64_t missing, std::int64_t before, std::int64_t after) {
@@ -145,25 +139,23 @@ std::string broken_link(std::int64_t id, std::int64_t before) {
                      id, before);
 }
 
-// One stretch of the history (ids first..last), checked on its own thread: ids one after
-// another, each movement's link to the one before it, its lot and depot, its hash; and what
-// it adds to each balance. Its first movement's id and link are checked when the parts are
-// joined, against the end of the part before.
+// One stretch of the history (ids first..last), checked on whichever thread takes it: ids
+// one after another, each movement's link to the one before it, its lot and depot, its hash;
+// and what it adds to each balance (into the sums of the thread that checks it). Its first
+// movement's id and link are checked when the stretches are joined, against the end of the
+// one before.
 struct ChainPart {
   std::int64_t movements = 0;
   std::int64_t first_id = 0, last_id = 0;
   std::string first_prev_hash, last_hash;
   std::optional<std::string> problem; // the first in id order; reading stopped there
   bool head_seen = false;
-  BalanceSums sums;
-
-  explicit ChainPart(std::size_t lots) : sums(lots) {}
 };
 
 ChainPart check_part(const store::SqliteStore& store, bool own_connection, std::int64_t first,
                      std::int64_t last, const LotLabels& lots, const DepotIndex& depots,
-                     const std::optional<std::string>& expect_head) {
-  ChainPart part(lots.size());
+                     const std::optional<std::string>& expect_head, BalanceSums& sums) {
+  ChainPart part;
   std::string bytes;
   char hex[64];
   store.for_each_stored_movement(
@@ -218,7 +210,7 @@ ChainPart check_part(const store::SqliteStore& store, bool own_connection, std::
           return false;
         }
         if (expect_head && m.hash == *expect_head) part.head_seen = true;
-        part.sums.add(*depot, *lot_index, m.quantity);
+        sums.add(*depot, *lot_index, m.quantity);
         part.last_id = m.id;
         part.last_hash.assign(m.hash);
         ++part.movements;
@@ -236,43 +228,141 @@ struct BalanceProblem {
   }
 };
 
-void check_balances(const store::SqliteStore& store, const LotLabels& lots,
-                    const DepotIndex& depots, BalanceSums& sums) {
-  std::optional<BalanceProblem> wrong;
-  const auto keep = [](std::optional<BalanceProblem>& first, BalanceProblem p) {
+// The balances table checked in two steps, so that the first runs while the movements are
+// still being summed: read() goes through the stored balances and stock totals and checks what
+// needs no sums (the lot and depot each row names, the copies of the lot's label, stock_totals
+// against the balances); against() compares each row with the sums and throws the first
+// problem, in the order the checks have always been made: a wrong row, then a balance missing
+// from the table, then a wrong stock total.
+class BalanceCheck {
+public:
+  BalanceCheck(const LotLabels& lots, const DepotIndex& depots) : lots_(lots), depots_(depots) {}
+
+  void read(const store::SqliteStore& store) {
+    // The stored balances summed per depot and material ("depot\0material"), for stock_totals.
+    std::unordered_map<std::string, std::int64_t> totals;
+    std::string key;
+    // The rows come in (depot, lot) order: the depot's number is looked up once per depot.
+    std::optional<std::string> last_depot;
+    std::optional<std::uint32_t> last_index;
+    store.for_each_stored_balance([&](const store::SqliteStore::StoredBalance& b) {
+      const std::string_view depot = b.depot;
+      const auto index = lots_.index_of(b.lot_id);
+      if (!index) {
+        keep(wrong_, {std::string(depot), "", "",
+                      fmt::format("balance of depot {}: it names lot id {}, which the lots "
+                                  "table does not hold (removed from the file)",
+                                  depot, b.lot_id)});
+        return;
+      }
+      const auto& lot = lots_[*index];
+      // Most rows are lots a depot has emptied; a zero adds nothing to a total (a total
+      // missing from the map is taken as zero below).
+      if (b.quantity != 0) {
+        key.assign(depot).append(1, '\0').append(lot.material);
+        totals[key] += b.quantity;
+      }
+      if (!last_depot || depot != *last_depot) {
+        last_depot.emplace(depot);
+        last_index = depots_.find(depot);
+      }
+      auto copy = copy_problem(b, lot);
+      if (!last_index) { // no movement can name a depot the depots table lacks
+        if (b.quantity != 0) keep(wrong_, wrong_quantity(depot, lot, b.quantity, 0));
+        else if (copy) keep(wrong_, std::move(*copy));
+        return;
+      }
+      rows_.push_back(Row{.quantity = b.quantity,
+                          .lot = *index,
+                          .depot = *last_index,
+                          .copy_problem = copy ? static_cast<std::uint32_t>(copies_.size())
+                                               : kNoProblem});
+      if (copy) copies_.push_back(std::move(*copy));
+    });
+
+    // stock_totals must be exactly the balances summed per depot and material; a total of
+    // zero may be kept for a material a depot no longer holds.
+    store.for_each_stored_total([&](std::string_view depot, std::string_view material,
+                                    std::int64_t stored) {
+      key.assign(depot).append(1, '\0').append(material);
+      const auto it = totals.find(key);
+      const std::int64_t from_balances = it == totals.end() ? 0 : it->second;
+      if (it != totals.end()) totals.erase(it);
+      if (from_balances == stored) return;
+      keep(totals_wrong_,
+           {std::string(depot), std::string(material), "",
+            fmt::format("stock total of depot {}, material {}: the stock_totals table holds {} "
+                        "but its lots' balances add up to {}",
+                        depot, material, q(stored), q(from_balances))});
+    });
+    for (const auto& [k, sum] : totals) {
+      if (sum == 0) continue;
+      const auto cut = k.find('\0');
+      const std::string depot = k.substr(0, cut), material = k.substr(cut + 1);
+      keep(totals_wrong_, {depot, material, "",
+                           fmt::format("stock total of depot {}, material {}: missing from the "
+                                       "stock_totals table; its lots' balances add up to {}",
+                                       depot, material, q(sum))});
+    }
+  }
+
+  // Throws IntegrityError at the first problem. Takes the rows' sums out of `sums`.
+  void against(BalanceSums& sums) const {
+    std::optional<BalanceProblem> wrong = wrong_;
+    for (const Row& row : rows_) {
+      const std::int64_t from_movements = sums.take(row.depot, row.lot);
+      if (from_movements != row.quantity) {
+        keep(wrong, wrong_quantity(depots_.code(row.depot), lots_[row.lot], row.quantity,
+                                   from_movements));
+      } else if (row.copy_problem != kNoProblem) {
+        keep(wrong, copies_[row.copy_problem]);
+      }
+    }
+    if (wrong) throw IntegrityError(wrong->message);
+
+    // What is left adds up to something only if the balances table lacks it.
+    std::optional<BalanceProblem> missing;
+    sums.for_each([&](std::uint32_t depot, std::size_t index, std::int64_t sum) {
+      const auto& lot = lots_[index];
+      keep(missing, {depots_.code(depot), lot.material, lot.lot,
+                     fmt::format("balance of depot {}, material {}, lot {}: missing from the "
+                                 "balances table; the movements add up to {}",
+                                 depots_.code(depot), lot.material, lot.lot, q(sum))});
+    });
+    if (missing) throw IntegrityError(missing->message);
+    if (totals_wrong_) throw IntegrityError(totals_wrong_->message);
+  }
+
+private:
+  static constexpr std::uint32_t kNoProblem = UINT32_MAX;
+  // A balance row whose depot is in the depots table, to compare with the movements' sum.
+  struct Row {
+    std::int64_t quantity;
+    std::size_t lot; // index
+    std::uint32_t depot;
+    std::uint32_t copy_problem; // index into copies_, or kNoProblem
+  };
+
+  static void keep(std::optional<BalanceProblem>& first, BalanceProblem p) {
     if (!first || p < *first) first = std::move(p);
-  };
-  const auto q = [](std::int64_t t) { return Quantity::from_thousandths(t).to_string(); };
-  const auto text = [](const auto& date) -> std::string_view {
-    return date ? std::string_view(*date) : std::string_view("none");
-  };
-  // The stored balances summed per depot and material ("depot\0material"), for stock_totals.
-  std::unordered_map<std::string, std::int64_t> totals;
-  std::string key;
-  store.for_each_stored_balance([&](const store::SqliteStore::StoredBalance& b) {
-    const std::string_view depot = b.depot;
-    const auto index = lots.index_of(b.lot_id);
-    if (!index) {
-      keep(wrong, {std::string(depot), "", "",
-                   fmt::format("balance of depot {}: it names lot id {}, which the lots table "
-                               "does not hold (removed from the file)",
-                               depot, b.lot_id)});
-      return;
-    }
-    const auto& lot = lots[*index];
-    key.assign(depot).append(1, '\0').append(lot.material);
-    totals[key] += b.quantity;
-    const auto d = depots.find(depot);
-    const std::int64_t from_movements = d ? sums.take(*d, *index) : 0;
-    if (from_movements != b.quantity) {
-      keep(wrong, {std::string(depot), lot.material, lot.lot,
-                   fmt::format("balance of depot {}, material {}, lot {}: the balances table "
-                               "holds {} but the movements add up to {}",
-                               depot, lot.material, lot.lot, q(b.quantity), q(from_movements))});
-      return;
-    }
-    // The copies of the lot's label and expiry that the stock and expiry reports read in
-    // place of the lot (schema versions 8 and 9).
+  }
+  static std::string q(std::int64_t thousandths) {
+    return Quantity::from_thousandths(thousandths).to_string();
+  }
+  static BalanceProblem wrong_quantity(std::string_view depot, const LotLabels::Label& lot,
+                                       std::int64_t stored, std::int64_t from_movements) {
+    return {std::string(depot), lot.material, lot.lot,
+            fmt::format("balance of depot {}, material {}, lot {}: the balances table holds {} "
+                        "but the movements add up to {}",
+                        depot, lot.material, lot.lot, q(stored), q(from_movements))};
+  }
+  // The copies of the lot's label and expiry that the stock and expiry reports read in place
+  // of the lot (schema versions 8 and 9): the first that differs from the lot's.
+  static std::optional<BalanceProblem> copy_problem(const store::SqliteStore::StoredBalance& b,
+                                                    const LotLabels::Label& lot) {
+    const auto text = [](const auto& value) -> std::string_view {
+      return value ? std::string_view(*value) : std::string_view("none");
+    };
     const std::pair<const char*, std::pair<std::optional<std::string_view>,
                                            std::optional<std::string_view>>>
         copies[] = {{"material", {b.material, std::string_view(lot.material)}},
@@ -281,52 +371,22 @@ void check_balances(const store::SqliteStore& store, const LotLabels& lots,
                     {"expiry", {b.expiry, view_of(lot.expiry)}}};
     for (const auto& [field, values] : copies) {
       if (values.first == values.second) continue;
-      keep(wrong, {std::string(depot), lot.material, lot.lot,
-                   fmt::format("balance of depot {}, material {}, lot {}: the balances table "
-                               "gives {} {} but the lot's is {}",
-                               depot, lot.material, lot.lot, field, text(values.first),
-                               text(values.second))});
-      return;
+      return BalanceProblem{std::string(b.depot), lot.material, lot.lot,
+                            fmt::format("balance of depot {}, material {}, lot {}: the balances "
+                                        "table gives {} {} but the lot's is {}",
+                                        b.depot, lot.material, lot.lot, field,
+                                        text(values.first), text(values.second))};
     }
-  });
-  if (wrong) throw IntegrityError(wrong->message);
-
-  // What is left adds up to something only if the balances table lacks it.
-  std::optional<BalanceProblem> missing;
-  sums.for_each([&](std::uint32_t depot, std::size_t index, std::int64_t sum) {
-    const auto& lot = lots[index];
-    keep(missing, {depots.code(depot), lot.material, lot.lot,
-                   fmt::format("balance of depot {}, material {}, lot {}: missing from the "
-                               "balances table; the movements add up to {}",
-                               depots.code(depot), lot.material, lot.lot, q(sum))});
-  });
-  if (missing) throw IntegrityError(missing->message);
-
-  // stock_totals must be exactly the balances (now proven) summed per depot and material;
-  // a total of zero may be kept for a material a depot no longer holds.
-  store.for_each_stored_total([&](std::string_view depot, std::string_view material,
-                                  std::int64_t stored) {
-    key.assign(depot).append(1, '\0').append(material);
-    const auto it = totals.find(key);
-    const std::int64_t from_balances = it == totals.end() ? 0 : it->second;
-    if (it != totals.end()) totals.erase(it);
-    if (from_balances == stored) return;
-    keep(wrong, {std::string(depot), std::string(material), "",
-                 fmt::format("stock total of depot {}, material {}: the stock_totals table holds "
-                             "{} but its lots' balances add up to {}",
-                             depot, material, q(stored), q(from_balances))});
-  });
-  for (const auto& [k, sum] : totals) {
-    if (sum == 0) continue;
-    const auto cut = k.find('\0');
-    const std::string depot = k.substr(0, cut), material = k.substr(cut + 1);
-    keep(wrong, {depot, material, "",
-                 fmt::format("stock total of depot {}, material {}: missing from the "
-                             "stock_totals table; its lots' balances add up to {}",
-                             depot, material, q(sum))});
+    return std::nullopt;
   }
-  if (wrong) throw IntegrityError(wrong->message);
-}
+
+  const LotLabels& lots_;
+  const DepotIndex& depots_;
+  std::vector<Row> rows_;
+  std::vector<BalanceProblem> copies_;
+  std::optional<BalanceProblem> wrong_;        // found in the table alone
+  std::optional<BalanceProblem> totals_wrong_; // stock_totals against the balances
+};
 
 } // namespace
 
@@ -417,34 +477,45 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   const DepotIndex depots(store.depot_codes());
 
   // Hashing a million movements is seconds of work for one core, and each movement's check
-  // needs only its own row and the one before it: the history is cut into parts by id, each
-  // read and checked on a thread (and SQLite connection) of its own, and the parts joined in
-  // order. Always two parts at least, so that the joining is exercised by every test.
+  // needs only its own row and the one before it: the history is cut into parts by id, which
+  // the threads (each with a SQLite connection and sums of its own) take in turn until none
+  // is left, and the parts are joined in order. Several parts a thread, so that the threads
+  // finish together although the main one first reads the balances table. Always two parts at
+  // least, so that the joining is exercised by every test.
   // The first part starts at the lowest id in the table, not at 1: a row slipped in below the
   // first movement must be read to be named.
   const auto ids = store.movement_id_range(); // no structured binding: the lambdas capture it
   const std::int64_t lowest = ids.first;
   const std::int64_t last = ids.second;
   const auto cores = static_cast<std::int64_t>(std::thread::hardware_concurrency());
-  const std::int64_t parts = last < 2 ? 1 : std::min({std::max<std::int64_t>(cores, 2),
-                                                      std::int64_t{4}, last});
-  std::vector<std::future<ChainPart>> others;
-  for (std::int64_t i = 1; i < parts; ++i) {
-    others.push_back(std::async(std::launch::async, [&, i] {
-      return check_part(store, true, last * i / parts + 1, last * (i + 1) / parts, lots, depots,
-                        expect_head);
-    }));
+  const std::int64_t threads =
+      last < 2 ? 1 : std::min({std::max<std::int64_t>(cores, 2), std::int64_t{4}, last});
+  const std::int64_t parts = last < 2 ? 1 : std::min(threads * 8, last);
+  std::vector<ChainPart> checked(static_cast<std::size_t>(parts));
+  std::vector<BalanceSums> sums;
+  for (std::int64_t t = 0; t < threads; ++t) sums.emplace_back(lots.size());
+  std::atomic<std::int64_t> next_part{0};
+  const auto work = [&](bool own_connection, BalanceSums& into) {
+    for (std::int64_t i = next_part++; i < parts; i = next_part++) {
+      const std::int64_t first = i == 0 ? std::min<std::int64_t>(lowest, 1) : last * i / parts + 1;
+      checked[static_cast<std::size_t>(i)] = check_part(
+          store, own_connection, first, last * (i + 1) / parts, lots, depots, expect_head, into);
+    }
+  };
+  std::vector<std::future<void>> others;
+  for (std::int64_t t = 1; t < threads; ++t) {
+    others.push_back(std::async(std::launch::async,
+                                [&, t] { work(true, sums[static_cast<std::size_t>(t)]); }));
   }
-  std::vector<ChainPart> checked;
-  checked.push_back(check_part(store, false, std::min<std::int64_t>(lowest, 1),
-                               parts == 1 ? last : last / parts, lots, depots, expect_head));
-  for (auto& f : others) checked.push_back(f.get());
+  BalanceCheck balances(lots, depots);
+  balances.read(store);
+  work(false, sums.front());
+  for (auto& f : others) f.get();
 
   // Joined in order, each part's problem in its place: the first problem in id order is named.
   std::int64_t last_id = 0;
   std::string prev(kGenesisHash);
   bool head_seen = !expect_head.has_value();
-  BalanceSums& sums = checked.front().sums;
   for (auto& part : checked) {
     if (part.movements > 0 || part.problem) {
       if (part.first_id < 1) {
@@ -463,7 +534,6 @@ VerifyReport verify_chain(const store::SqliteStore& store,
     prev = part.last_hash;
     head_seen = head_seen || part.head_seen;
     report.movements += part.movements;
-    if (&part != &checked.front()) sums.add(part.sums);
   }
   if (store.movement_sequence() > last_id) {
     throw IntegrityError(fmt::format("movement {} is missing: movements up to {} were recorded "
@@ -477,7 +547,8 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   }
 
   // The balances table must be exactly what the movements add up to.
-  check_balances(store, lots, depots, sums);
+  for (std::size_t t = 1; t < sums.size(); ++t) sums.front().add(sums[t]);
+  balances.against(sums.front());
 
   // Calls on commitments and deliveries carry a chain of their own.
   std::string entry_prev(kGenesisHash);

@@ -501,6 +501,62 @@ std::string insert_movement_of_kind(const std::string& kind) {
                 "LIMIT 1;";
 }
 
+TEST_CASE("verify: a lot spread over five depots is summed per depot, past the first two") {
+  // verify sums a lot's first two depots in slots of its own and any further depot in a table
+  // beside them; the check must be the same wherever a depot's sum is kept, and whichever
+  // thread summed each movement.
+  ClosedLedger c;
+  {
+    auto l = Ledger::open(c.file, utc());
+    for (const char* code : {"LN-02", "LN-03", "LN-04"}) {
+      l.add_depot({DepotCode(code), "柳南区仓库", OrgCode("LN"), ""});
+    }
+    // L-A (5 at LN-01): 1 to YF-01 and 2 to LN-02, which passes 1 on to LN-03 and 1 to LN-04
+    // and is left with none.
+    const auto move = [&](const char* from, const char* to, const char* q) {
+      (void)l.transfer({.from = DepotCode(from),
+                        .to = DepotCode(to),
+                        .material = MaterialCode("MED"),
+                        .lot = LotNumber("L-A"),
+                        .quantity = qty(q),
+                        .date = day("2026-11-21"),
+                        .actor = keeper()});
+    };
+    move("LN-01", "YF-01", "1");
+    move("LN-01", "LN-02", "2");
+    move("LN-02", "LN-03", "1");
+    move("LN-02", "LN-04", "1");
+    CHECK(l.verify().movements == 13);
+  }
+  REQUIRE(c.query("SELECT count(*) FROM balances WHERE lot_id = (SELECT id FROM lots WHERE lot "
+                  "= 'L-A') AND quantity > 0;") == "4\n");
+  const std::string sums = "SELECT id FROM lots WHERE lot = 'L-A'";
+  SUBCASE("a balance of the fourth depot tampered with") {
+    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 2000 WHERE depot = 'LN-04' AND lot_id = (" +
+                      sums + ");") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-04, material MED, lot L-A: the balances table "
+                              "holds 2 but the movements add up to 1");
+  }
+  SUBCASE("a balance of the third depot deleted") {
+    REQUIRE(c.sqlite3("DELETE FROM balances WHERE depot = 'LN-03' AND lot_id = (" + sums +
+                      ");") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-03, material MED, lot L-A: missing from the "
+                              "balances table; the movements add up to 1");
+  }
+  SUBCASE("the first depot's balance tampered with") {
+    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 3000 WHERE depot = 'LN-01' AND lot_id = (" +
+                      sums + ");") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-01, material MED, lot L-A: the balances table "
+                              "holds 3 but the movements add up to 2");
+  }
+  SUBCASE("an emptied depot's zero balance given stock") {
+    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 1000 WHERE depot = 'LN-02' AND lot_id = (" +
+                      sums + ");") == 0);
+    CHECK(c.verify_error() == "balance of depot LN-02, material MED, lot L-A: the balances table "
+                              "holds 1 but the movements add up to 0");
+  }
+}
+
 TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check and its totals") {
   ClosedLedger c;
   // Version 9 kept a total of zero for a material a depot no longer held.

@@ -790,7 +790,10 @@ void SqliteStore::for_each_stored_movement(
 }
 
 std::pair<std::int64_t, std::int64_t> SqliteStore::movement_id_range() const {
-  SQLite::Statement q(*db_, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM movements");
+  // One subquery each: SQLite reads min() or max() of the rowid from the end of the b-tree only
+  // when it is the query's sole aggregate; both in one SELECT scanned every movement.
+  SQLite::Statement q(*db_, "SELECT COALESCE((SELECT min(id) FROM movements), 0), "
+                            "COALESCE((SELECT max(id) FROM movements), 0)");
   q.executeStep();
   return {q.getColumn(0).getInt64(), q.getColumn(1).getInt64()};
 }
