@@ -54,7 +54,8 @@ private:
 
   static std::uint64_t pack(std::pair<std::uint32_t, std::uint64_t> key) {
     if (key.first == 0xFFFF'FFFFU || key.second > 0xFFFF'FFFFU) {
-      throw std::length_error("DepotLotTable: a depot or lot number beyond 2^32 - 2");
+      throw std::length_error(
+          "DepotLotTable: a depot number of 2^32 - 1, or a lot number beyond it");
     }
     return (key.second << 32) | key.first;
   }

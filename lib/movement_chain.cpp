@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <exception>
 #include <future>
 #include <string_view>
 #include <thread>
@@ -494,21 +495,41 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   std::vector<ChainPart> checked(static_cast<std::size_t>(parts));
   std::vector<BalanceSums> sums;
   for (std::int64_t t = 0; t < threads; ++t) sums.emplace_back(lots.size());
+  // Where part i ends: floor(last * i / parts) without forming last * i, which would overflow
+  // for an id planted near 2^63 / parts (and leave it unread).
+  const auto end_of = [&](std::int64_t i) {
+    return last / parts * i + last % parts * i / parts;
+  };
   std::atomic<std::int64_t> next_part{0};
   const auto work = [&](bool own_connection, BalanceSums& into) {
     for (std::int64_t i = next_part++; i < parts; i = next_part++) {
-      const std::int64_t first = i == 0 ? std::min<std::int64_t>(lowest, 1) : last * i / parts + 1;
-      checked[static_cast<std::size_t>(i)] = check_part(
-          store, own_connection, first, last * (i + 1) / parts, lots, depots, expect_head, into);
+      const std::int64_t first = i == 0 ? std::min<std::int64_t>(lowest, 1) : end_of(i) + 1;
+      checked[static_cast<std::size_t>(i)] = check_part(store, own_connection, first,
+                                                        end_of(i + 1), lots, depots,
+                                                        expect_head, into);
     }
   };
   std::vector<std::future<void>> others;
+  // Declared after `others`, so destroyed before it: when this thread leaves by an exception,
+  // the other threads stop after the part they hold instead of checking the rest for nothing.
+  struct StopParts {
+    std::atomic<std::int64_t>& next;
+    std::int64_t parts;
+    ~StopParts() { next = parts; }
+  } const stop_parts{next_part, parts};
   for (std::int64_t t = 1; t < threads; ++t) {
     others.push_back(std::async(std::launch::async,
                                 [&, t] { work(true, sums[static_cast<std::size_t>(t)]); }));
   }
+  // A balances table that cannot be read is reported after the chain, as it always was: a
+  // broken chain is the first thing to name.
   BalanceCheck balances(lots, depots);
-  balances.read(store);
+  std::exception_ptr unreadable_balances;
+  try {
+    balances.read(store);
+  } catch (...) {
+    unreadable_balances = std::current_exception();
+  }
   work(false, sums.front());
   for (auto& f : others) f.get();
 
@@ -547,6 +568,7 @@ VerifyReport verify_chain(const store::SqliteStore& store,
   }
 
   // The balances table must be exactly what the movements add up to.
+  if (unreadable_balances) std::rethrow_exception(unreadable_balances);
   for (std::size_t t = 1; t < sums.size(); ++t) sums.front().add(sums[t]);
   balances.against(sums.front());
 

@@ -430,6 +430,16 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
     CHECK(c.verify_error() == "movement 0: the ledger's movements start at 1; this one was "
                               "inserted into the file");
   }
+  SUBCASE("a movement planted at an id near 2^62") {
+    // The parts' ends are fractions of the highest id: computed as id × part ÷ parts they
+    // overflowed for an id this high, and the planted row fell in no part.
+    REQUIRE(c.sqlite3("INSERT INTO movements (id, operation, date, recorded_at, kind, depot, "
+                      "lot_id, quantity, actor, prev_hash, hash) SELECT 4611686018427387904, "
+                      "operation, date, recorded_at, kind, depot, lot_id, quantity, actor, "
+                      "prev_hash, hash FROM movements WHERE id = 5;") == 0);
+    CHECK(c.verify_error() == "movement 6 is missing: the ledger jumps from movement 5 to "
+                              "4611686018427387904 (removed from the file)");
+  }
   SUBCASE("every movement from the third on removed") {
     REQUIRE(c.sqlite3(remove + "DELETE FROM movements WHERE id >= 3;") == 0);
     CHECK(c.verify_error() == "movement 3 is missing: movements up to 5 were recorded but the "
