@@ -106,6 +106,9 @@ END {
   for (i = 1; i <= nsizes; i++) printf "---:|"
   printf "\n"
   split("import movements|sqlite3 .import (floor)|import ÷ sqlite3 .import (the floor)," \
+        "sqlite3 into the ledger's schema|sqlite3 .import (floor)|" \
+        "sqlite3 into the ledger's schema ÷ the floor (what the schema alone costs)," \
+        "import movements|sqlite3 into the ledger's schema|import ÷ sqlite3 into the ledger's schema," \
         "ledger bal|stock|ledger bal ÷ stockpile stock," \
         "hledger bal|stock|hledger bal ÷ stockpile stock," \
         "ledger bal|stock --by lot|ledger bal ÷ stockpile stock --by lot," \
