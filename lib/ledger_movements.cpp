@@ -2,7 +2,6 @@
 // stands, then posted in the same transaction (hash-chained movements and balances together).
 #include <algorithm>
 #include <map>
-#include <set>
 #include <fmt/format.h>
 
 #include "canonical.hpp"
@@ -61,17 +60,7 @@ void check_recoverable(const Material& m) {
 
 void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lot,
                       Quantity wanted, std::string_view field) {
-  const auto history = impl.store.movements(MovementQuery{.material = m.code, .lot = lot.number});
-  std::set<std::int64_t> reversed;
-  for (const auto& mv : history) {
-    if (mv.reverses) reversed.insert(*mv.reverses);
-  }
-  Quantity out;
-  for (const auto& mv : history) {
-    if (reversed.count(mv.id) != 0) continue;
-    if (mv.kind == MovementKind::Issue) out -= mv.quantity; // issues are negative
-    if (mv.kind == MovementKind::Return) out -= mv.quantity;
-  }
+  const Quantity out = impl.store.lot_out(m.code.str(), lot.number.str());
   if (out < wanted) {
     // More coming back than ever left would create stock out of nothing.
     const std::string what = m.lot_tracked ? fmt::format("lot {} of {}", lot.number.str(),

@@ -902,6 +902,34 @@ TEST_CASE("movements: a return brings back at most what went out of the lot and 
               {"--qty \"1\"", "only 0"}) == "");
 }
 
+TEST_CASE("movements: a reversed return is out again; another lot's issues are not this lot's") {
+  Reserve r;
+  auto& l = r.ledger;
+  auto gen = material("GEN", "发电机", "台"); // recoverable and tracked by lot
+  gen.recoverable = true;
+  l.add_material(gen);
+  (void)l.receive(receipt("LN-01", "GEN", "M-1", "10", "2026-11-01"));
+  (void)l.receive(receipt("LN-01", "GEN", "M-2", "10", "2026-11-01"));
+  (void)l.issue(issue("LN-01", "GEN", "M-1", "4", "2026-11-05"));
+  (void)l.issue(issue("LN-01", "GEN", "M-2", "6", "2026-11-05"));
+  const auto back = l.return_items(return_of("LN-01", "GEN", "M-1", "4", "2026-11-10"));
+  // M-1 is all back; the six of M-2 that are out make no room for more of M-1.
+  CHECK(lacks(error_of<RuleViolation>([&] {
+                (void)l.return_items(return_of("LN-01", "GEN", "M-1", "1", "2026-11-11"));
+              }),
+              {"--qty \"1\"", "only 0", "lot M-1 of GEN"}) == "");
+  // The return was recorded by mistake and reversed: the four are out again.
+  (void)l.reverse(reversal({back.movements[0].id}, "2026-11-12"));
+  CHECK(lacks(error_of<RuleViolation>([&] {
+                (void)l.return_items(return_of("LN-01", "GEN", "M-1", "5", "2026-11-13"));
+              }),
+              {"--qty \"5\"", "only 4"}) == "");
+  CHECK(l.return_items(return_of("LN-01", "GEN", "M-1", "4", "2026-11-13")).movements.size() ==
+        1);
+  CHECK(l.return_items(return_of("LN-01", "GEN", "M-2", "6", "2026-11-13")).movements.size() ==
+        1);
+}
+
 TEST_CASE("movements: a production date after the day of the receipt is refused") {
   Reserve r;
   auto& l = r.ledger;

@@ -393,6 +393,19 @@ std::vector<Movement> SqliteStore::movements(const MovementQuery& f) const {
   return out;
 }
 
+Quantity SqliteStore::lot_out(const std::string& material, const std::string& lot) const {
+  // In SQL rather than over the lot's movements read as objects: a return checks this, and an
+  // import of returns read each lot's whole history a row at a time (5 % of a 100k import).
+  auto q = cached("SELECT COALESCE(-sum(m.quantity), 0) FROM movements m "
+                  "WHERE m.lot_id = (SELECT id FROM lots WHERE material = ?1 AND lot = ?2) "
+                  "AND (m.kind = 'issue' OR m.kind = 'return') "
+                  "AND NOT EXISTS (SELECT 1 FROM movements r WHERE r.reverses = m.id)");
+  q->bind(1, material);
+  q->bind(2, lot);
+  q->executeStep();
+  return Quantity::from_thousandths(q->getColumn(0).getInt64());
+}
+
 // ---- stock ------------------------------------------------------------------------------
 
 namespace {

@@ -132,6 +132,11 @@ public:
   [[nodiscard]] Quantity min_balance_from(const std::string& depot, std::int64_t lot_id,
                                           const std::string& day, Quantity now) const;
 
+  // What of a lot is out (issued and not yet returned) over every depot: its issues and
+  // returns that no movement reverses, summed and negated (issues are negative). Zero for a
+  // lot the ledger does not know.
+  [[nodiscard]] Quantity lot_out(const std::string& material, const std::string& lot) const;
+
   // ---- operations and movements ----
   struct OperationRow {
     std::int64_t id = 0;
