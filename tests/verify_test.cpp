@@ -540,30 +540,30 @@ TEST_CASE("verify: a lot spread over five depots is summed per depot, past the f
   }
   REQUIRE(c.query("SELECT count(*) FROM balances WHERE lot_id = (SELECT id FROM lots WHERE lot "
                   "= 'L-A') AND quantity > 0;") == "4\n");
-  const std::string sums = "SELECT id FROM lots WHERE lot = 'L-A'";
+  const std::string lot_a = "(SELECT id FROM lots WHERE lot = 'L-A')";
+  // verify's first complaint after one depot's balance of L-A is set to `thousandths`.
+  const auto with_balance = [&](const std::string& depot, int thousandths) {
+    REQUIRE(c.sqlite3("UPDATE balances SET quantity = " + std::to_string(thousandths) +
+                      " WHERE depot = '" + depot + "' AND lot_id = " + lot_a + ";") == 0);
+    return c.verify_error();
+  };
   SUBCASE("a balance of the fourth depot tampered with") {
-    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 2000 WHERE depot = 'LN-04' AND lot_id = (" +
-                      sums + ");") == 0);
-    CHECK(c.verify_error() == "balance of depot LN-04, material MED, lot L-A: the balances table "
-                              "holds 2 but the movements add up to 1");
+    CHECK(with_balance("LN-04", 2000) == "balance of depot LN-04, material MED, lot L-A: the "
+                                         "balances table holds 2 but the movements add up to 1");
   }
   SUBCASE("a balance of the third depot deleted") {
-    REQUIRE(c.sqlite3("DELETE FROM balances WHERE depot = 'LN-03' AND lot_id = (" + sums +
-                      ");") == 0);
+    REQUIRE(c.sqlite3("DELETE FROM balances WHERE depot = 'LN-03' AND lot_id = " + lot_a +
+                      ";") == 0);
     CHECK(c.verify_error() == "balance of depot LN-03, material MED, lot L-A: missing from the "
                               "balances table; the movements add up to 1");
   }
   SUBCASE("the first depot's balance tampered with") {
-    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 3000 WHERE depot = 'LN-01' AND lot_id = (" +
-                      sums + ");") == 0);
-    CHECK(c.verify_error() == "balance of depot LN-01, material MED, lot L-A: the balances table "
-                              "holds 3 but the movements add up to 2");
+    CHECK(with_balance("LN-01", 3000) == "balance of depot LN-01, material MED, lot L-A: the "
+                                         "balances table holds 3 but the movements add up to 2");
   }
   SUBCASE("an emptied depot's zero balance given stock") {
-    REQUIRE(c.sqlite3("UPDATE balances SET quantity = 1000 WHERE depot = 'LN-02' AND lot_id = (" +
-                      sums + ");") == 0);
-    CHECK(c.verify_error() == "balance of depot LN-02, material MED, lot L-A: the balances table "
-                              "holds 1 but the movements add up to 0");
+    CHECK(with_balance("LN-02", 1000) == "balance of depot LN-02, material MED, lot L-A: the "
+                                         "balances table holds 1 but the movements add up to 0");
   }
 }
 
