@@ -231,17 +231,23 @@ void setup_stocktake(CLI::App& app) {
                      "Who counted rows without a counter column (default: $STOCKPILE_ACTOR)");
   import->add_flag("--dry-run", o->dry_run, "Check and show the review; write nothing");
   import->callback([o] {
-    const auto text = read_file(o->file);
+    // Mapped, not read: a count sheet of a whole central depot runs to millions of rows.
+    const MappedFile file(o->file);
     auto ledger = open_ledger();
     const auto s = ledger.stocktake(o->id);
-    const auto review =
-        ledger.import_counts(o->id, text, o->file, actor_or_env(o->counter, "--counter"),
+    const auto result =
+        ledger.import_counts(o->id, file.text(), o->file, actor_or_env(o->counter, "--counter"),
                              o->dry_run);
     if (o->dry_run) {
       say(fmt::format("dry run: {} is valid; nothing was written. The review would be:", o->file));
-      print(review_table(review, hidden_for(s)));
+      print(review_table(result.review, hidden_for(s)));
     } else {
-      say(fmt::format("imported the counts of {} into stocktake {}", o->file, o->id));
+      say(fmt::format("imported {} count(s) of {} into stocktake {}{}", result.counted, o->file,
+                      o->id,
+                      result.found == 0
+                          ? std::string()
+                          : fmt::format(" ({} lot(s) not on the sheet added as found lines)",
+                                        result.found)));
     }
   });
 

@@ -4,9 +4,12 @@
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "ledger_impl.hpp"
 #include "posting.hpp"
+#include "stocktake_parts.hpp"
 #include "validate.hpp"
 #include "stockpile/csv.hpp"
 #include "stockpile/error.hpp"
@@ -34,6 +37,15 @@ Stocktake require_open(const Ledger::Impl& impl, std::int64_t id) {
 
 bool books_hidden(const Stocktake& s) { return s.blind && s.state == StocktakeState::Open; }
 
+// A blind stocktake's review while it is open: what was counted, not what the books hold.
+void hide_books(std::vector<Variance>& review) {
+  for (auto& v : review) {
+    v.line.book_at_start.reset();
+    v.book.reset();
+    v.variance.reset();
+  }
+}
+
 std::vector<Variance> review_of(const Ledger::Impl& impl, const Stocktake& s) {
   return compute_variances(impl.store.stocktake_lines(s.id), impl.store.stocktake_counts(s.id),
                            impl.store.movements_since(s.depot.str(), s.start_position));
@@ -41,22 +53,53 @@ std::vector<Variance> review_of(const Ledger::Impl& impl, const Stocktake& s) {
 
 std::string line_key(const MaterialCode& m, const LotNumber& l) { return m.str() + "/" + l.str(); }
 
-// What counting needs to know about the stocktake, read once per transaction.
-struct CountContext {
-  std::int64_t next_line = 1;
-  std::set<std::string> listed; // material/lot of every line
-  std::int64_t position = 0;    // the ledger position: no movement happens inside the write
-};
-
-CountContext context_of(const Ledger::Impl& impl, std::int64_t id) {
-  CountContext ctx;
-  for (const auto& l : impl.store.stocktake_lines(id)) {
-    ctx.listed.insert(line_key(l.material, l.lot.number));
-    ctx.next_line = l.line + 1;
+// What counting needs to know about the stocktake, read once per transaction: which lots are
+// lines, and which file line counted each lot so far. Lot ids in a sorted vector, not a set of
+// "material/lot" strings: a 100,000-line stocktake's sets took more memory than the rest of
+// the import (issue 8: peak memory for large imports).
+class CountContext {
+public:
+  CountContext(const Ledger::Impl& impl, std::int64_t id) {
+    auto lots = impl.store.stocktake_line_lots(id);
+    lines_ = std::move(lots.lot_ids);
+    next_line_ = lots.last_line + 1;
+    position_ = impl.store.movement_sequence();
   }
-  ctx.position = impl.store.movement_sequence();
-  return ctx;
-}
+
+  // The ledger position: no movement happens inside the write.
+  [[nodiscard]] std::int64_t position() const { return position_; }
+
+  // The line number to give the lot when it is not a line yet (a found lot), else none.
+  std::optional<std::int64_t> add_line(std::int64_t lot_id) {
+    if (std::binary_search(lines_.begin(), lines_.end(), lot_id)) return std::nullopt;
+    if (!found_.insert(lot_id).second) return std::nullopt;
+    return next_line_++;
+  }
+
+  // Notes that file line `line` counted the lot; the earlier line when the file counted it
+  // already.
+  std::optional<std::size_t> counted_at(std::int64_t lot_id, std::size_t line) {
+    std::size_t* slot = nullptr;
+    if (const auto it = std::lower_bound(lines_.begin(), lines_.end(), lot_id);
+        it != lines_.end() && *it == lot_id) {
+      if (in_file_.empty()) in_file_.assign(lines_.size(), 0);
+      slot = &in_file_[static_cast<std::size_t>(it - lines_.begin())];
+    } else {
+      slot = &unlisted_in_file_[lot_id];
+    }
+    if (*slot != 0) return *slot;
+    *slot = line;
+    return std::nullopt;
+  }
+
+private:
+  std::vector<std::int64_t> lines_;  // lot ids of the lines when the write began, ascending
+  std::vector<std::size_t> in_file_; // per entry of lines_: the file line that counted it
+  std::unordered_set<std::int64_t> found_; // lots added as found lines in this write
+  std::unordered_map<std::int64_t, std::size_t> unlisted_in_file_; // the same for the rest
+  std::int64_t next_line_ = 1;
+  std::int64_t position_ = 0;
+};
 
 // How a count's messages name its fields: the options of `stocktake count`, or the columns
 // of a count sheet being imported.
@@ -67,11 +110,11 @@ constexpr CountFields kCountOptions{"--qty", "--counter", "--material", "--lot",
                                     "--note"};
 constexpr CountFields kCountColumns{"counted", "counter", "material", "lot", "expiry", "note"};
 
-// Records one count inside the caller's transaction; throws on a bad count.
-void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, CountContext& ctx,
-              const CountFields& f = kCountOptions) {
+// Checks one count and returns its lot's id; a lot the books have never seen is created
+// (inside the caller's transaction). Throws on a bad count.
+std::int64_t count_lot(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r,
+                       const Material& m, const CountFields& f) {
   validate_note(f.note, r.note);
-  const Material m = require_material(impl, r.material);
   require_custodian(impl, r.counter, f.counter);
   if (r.quantity.is_negative()) {
     throw InvalidInput(f.qty, r.quantity.to_string(), "a count cannot be negative");
@@ -95,27 +138,35 @@ void count_tx(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r, Cou
                        fmt::format("material {} is not tracked by lot; use -", m.code.str()));
   }
   auto row = impl.store.lot(m.code.str(), r.lot.str());
-  std::int64_t lot_id = 0;
-  if (row) {
-    lot_id = row->id;
-    if (r.expiry && row->lot.expiry != r.expiry) {
-      throw InvalidInput(f.expiry, r.expiry->to_string(),
-                         fmt::format("lot {} of {} is recorded with expiry {}", r.lot.str(),
-                                     m.code.str(),
-                                     row->lot.expiry ? row->lot.expiry->to_string() : "none"));
-    }
-  } else {
+  if (!row) {
     // A lot on the shelf that the books have never seen.
-    lot_id = impl.store.insert_lot(
+    return impl.store.insert_lot(
         Lot{.material = m.code, .number = r.lot, .production = std::nullopt, .expiry = r.expiry},
         impl.now());
   }
-  if (ctx.listed.insert(line_key(m.code, r.lot)).second) {
-    impl.store.insert_stocktake_line(s.id, ctx.next_line++, lot_id, Quantity(), true);
+  if (r.expiry && row->lot.expiry != r.expiry) {
+    throw InvalidInput(f.expiry, r.expiry->to_string(),
+                       fmt::format("lot {} of {} is recorded with expiry {}", r.lot.str(),
+                                   m.code.str(),
+                                   row->lot.expiry ? row->lot.expiry->to_string() : "none"));
   }
-  impl.store.insert_count(s.id, lot_id, r.quantity, r.counter.str(), ctx.position, impl.now(),
-                          r.note);
+  return row->id;
 }
+
+// Records a checked count, adding its lot as a found line first when it is not a line.
+// Returns whether it did.
+bool record_count(Ledger::Impl& impl, const Stocktake& s, const CountRequest& r,
+                  std::int64_t lot_id, CountContext& ctx) {
+  const auto line = ctx.add_line(lot_id);
+  if (line) impl.store.insert_stocktake_line(s.id, *line, lot_id, Quantity(), true);
+  impl.store.insert_count(s.id, lot_id, r.quantity, r.counter.str(), ctx.position(), impl.now(),
+                          r.note);
+  return line.has_value();
+}
+
+// How many lots a close reads at a time (about 1.5 KiB a line with its label, count and
+// variance): a part of 16 MiB or so, where the whole stocktake was 159 MiB at 100,000 lines.
+constexpr std::size_t kClosePart = 16384;
 
 } // namespace
 
@@ -135,24 +186,16 @@ Stocktake Ledger::start_stocktake(const StartStocktake& r) {
                                       "it first",
                                       r.depot.str(), *open));
     }
-    id = impl_->store.insert_stocktake(Stocktake{.id = 0,
-                                                 .depot = r.depot,
-                                                 .blind = r.blind,
-                                                 .materials = r.materials,
-                                                 .date = r.date,
-                                                 .started_by = r.actor,
-                                                 .started_at = impl_->now(),
-                                                 .start_position =
-                                                     impl_->store.movement_sequence()});
-    std::int64_t line = 1;
-    for (const auto& b : impl_->store.depot_snapshot(r.depot.str())) {
-      if (!r.materials.empty() &&
-          std::none_of(r.materials.begin(), r.materials.end(),
-                       [&](const MaterialCode& m) { return m.str() == b.material; })) {
-        continue;
-      }
-      impl_->store.insert_stocktake_line(id, line++, b.lot_id, b.quantity, false);
-    }
+    Stocktake s{.id = 0,
+                .depot = r.depot,
+                .blind = r.blind,
+                .materials = r.materials,
+                .date = r.date,
+                .started_by = r.actor,
+                .started_at = impl_->now(),
+                .start_position = impl_->store.movement_sequence()};
+    id = s.id = impl_->store.insert_stocktake(s);
+    (void)impl_->store.insert_snapshot_lines(s);
   });
   return stocktake(id);
 }
@@ -183,8 +226,9 @@ std::vector<StocktakeLine> Ledger::stocktake_sheet(std::int64_t id) const {
 void Ledger::count(std::int64_t id, const CountRequest& r) {
   impl_->store.write([&] {
     const auto s = require_open(*impl_, id);
-    auto ctx = context_of(*impl_, id);
-    count_tx(*impl_, s, r, ctx);
+    CountContext ctx(*impl_, id);
+    const Material m = require_material(*impl_, r.material);
+    record_count(*impl_, s, r, count_lot(*impl_, s, r, m, kCountOptions), ctx);
   });
 }
 
@@ -192,26 +236,20 @@ std::vector<Variance> Ledger::stocktake_review(std::int64_t id) const {
   return impl_->read([&] {
     const auto s = require_stocktake(*impl_, id);
     auto review = review_of(*impl_, s);
-    if (books_hidden(s)) {
-      for (auto& v : review) {
-        v.line.book_at_start.reset();
-        v.book.reset();
-        v.variance.reset();
-      }
-    }
+    if (books_hidden(s)) hide_books(review);
     return review;
   });
 }
 
-std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view csv_text,
-                                            std::string_view source, const CustodianId& counter,
-                                            bool dry_run) {
+CountImport Ledger::import_counts(std::int64_t id, std::string_view csv_text,
+                                  std::string_view source, const CustodianId& counter,
+                                  bool dry_run) {
   static constexpr std::array<std::string_view, 3> kRequired{"material", "lot", "counted"};
   // The sheet's own columns may stay in the file; only the ones above are read.
   static constexpr std::array<std::string_view, 10> kOptional{
       "line", "name", "specification", "unit", "expiry", "status",
       "book", "counter", "note",       "found"};
-  std::vector<Variance> preview;
+  CountImport result;
   // A dry run ends by throwing this, so the transaction rolls back after computing the review.
   struct DryRunDone {};
   try {
@@ -237,8 +275,16 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
         auto i = table.column(name);
         return i ? r.fields.at(*i) : std::string();
       };
-      auto ctx = context_of(*impl_, id);
-      std::map<std::string, std::size_t> seen; // material/lot → line of the file
+      CountContext ctx(*impl_, id);
+      // The materials the file names, read once each (a sheet names a few thousand at most).
+      std::unordered_map<std::string, Material> materials;
+      const auto material_of = [&](const MaterialCode& code) -> const Material& {
+        auto it = materials.find(code.str());
+        if (it == materials.end()) {
+          it = materials.emplace(code.str(), require_material(*impl_, code)).first;
+        }
+        return it->second;
+      };
       while (auto row = reader.next(csv_errors)) {
         const CsvRecord& r = *row;
         try {
@@ -246,7 +292,8 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
           if (counted.empty()) continue; // a line of the sheet not counted yet
           const MaterialCode material(cell(r, "material"));
           const std::string lot_text = cell(r, "lot");
-          if (lot_text.empty() && require_material(*impl_, material).lot_tracked) {
+          const Material& m = material_of(material);
+          if (lot_text.empty() && m.lot_tracked) {
             // An empty cell stands for the implicit lot "-"; name what the file holds.
             throw InvalidInput("lot", lot_text,
                                fmt::format("material {} is tracked by lot: name the lot on its "
@@ -254,11 +301,6 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
                                            material.str()));
           }
           const LotNumber lot(lot_text.empty() ? std::string(kImplicitLot) : lot_text);
-          const auto key = line_key(material, lot);
-          if (auto [it, fresh] = seen.emplace(key, r.line); !fresh) {
-            throw InvalidInput(fmt::format("{} is counted twice in this file (lines {} and {})",
-                                           key, it->second, r.line));
-          }
           CountRequest c{.material = material,
                          .lot = lot,
                          .quantity = Quantity::parse(counted, "counted"),
@@ -272,7 +314,13 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
             fields.counter = "--counter"; // the option names everyone who counted the file
           }
           if (auto e = cell(r, "expiry"); !e.empty()) c.expiry = Date::parse(e, "expiry");
-          count_tx(*impl_, s, c, ctx, fields);
+          const auto lot_id = count_lot(*impl_, s, c, m, fields);
+          if (const auto earlier = ctx.counted_at(lot_id, r.line)) {
+            throw InvalidInput(fmt::format("{} is counted twice in this file (lines {} and {})",
+                                           line_key(material, lot), *earlier, r.line));
+          }
+          if (record_count(*impl_, s, c, lot_id, ctx)) ++result.found;
+          ++result.counted;
         } catch (const Error& e) {
           errors.push_back(RowError{r.line, e.what()});
         }
@@ -283,19 +331,15 @@ std::vector<Variance> Ledger::import_counts(std::int64_t id, std::string_view cs
                          [](const RowError& a, const RowError& b) { return a.line < b.line; });
         throw ImportError(std::string(source), std::move(errors));
       }
-      preview = review_of(*impl_, s);
-      if (books_hidden(s)) {
-        for (auto& v : preview) {
-          v.line.book_at_start.reset();
-          v.book.reset();
-          v.variance.reset();
-        }
+      if (dry_run) {
+        result.review = review_of(*impl_, s);
+        if (books_hidden(s)) hide_books(result.review);
+        throw DryRunDone{};
       }
-      if (dry_run) throw DryRunDone{};
     });
   } catch (const DryRunDone&) {
   }
-  return preview;
+  return result;
 }
 
 Posting Ledger::close_stocktake(std::int64_t id, const CloseStocktake& r) {
@@ -312,46 +356,62 @@ Posting Ledger::close_stocktake(std::int64_t id, const CloseStocktake& r) {
     const auto s = require_open(*impl_, id);
     check_header(*impl_, h);
     require_custodian(*impl_, r.approver, "--approved-by");
-    const auto counts = impl_->store.stocktake_counts(id);
     // Segregation of duties: whoever approves counted nothing.
-    std::set<std::string> counters;
-    for (const auto& c : counts) counters.insert(c.counter.str());
-    if (counters.contains(r.approver.str())) {
+    const auto counters = impl_->store.stocktake_counters(id);
+    if (std::find(counters.begin(), counters.end(), r.approver.str()) != counters.end()) {
       throw InvalidInput("--approved-by", r.approver.str(),
                          "counted lines of this stocktake; the approver must be a custodian who "
                          "counted none");
     }
-    auto review = review_of(*impl_, s);
-    std::vector<std::string> uncounted;
-    for (const auto& v : review) {
-      if (!v.counted) uncounted.push_back(line_key(v.line.material, v.line.lot.number));
-    }
-    if (!uncounted.empty() && r.uncounted == Uncounted::Block) {
+    // The review a part of the lots at a time (lib/stocktake_parts.hpp): a close holds one
+    // part and what the checks below need, not the whole stocktake with its labels.
+    struct Adjustment {
+      std::int64_t line;
+      Lot lot;
+      Quantity variance;
+    };
+    std::vector<Adjustment> adjustments;
+    std::size_t uncounted = 0;
+    std::optional<std::pair<std::int64_t, std::string>> first_uncounted; // line, key
+    std::set<std::string> reason_lines; // the keys of r.reasons that are lines
+    for_each_review_part(impl_->store, s, kClosePart, [&](const std::vector<Variance>& part) {
+      for (const auto& v : part) {
+        if (!r.reasons.empty()) {
+          if (auto key = line_key(v.line.material, v.line.lot.number); r.reasons.contains(key)) {
+            reason_lines.insert(std::move(key));
+          }
+        }
+        Quantity variance = *v.variance;
+        if (!v.counted) {
+          ++uncounted;
+          if (!first_uncounted || v.line.line < first_uncounted->first) {
+            first_uncounted.emplace(v.line.line, line_key(v.line.material, v.line.lot.number));
+          }
+          if (r.uncounted != Uncounted::Zero) continue;
+          variance = -*v.book; // nothing on the shelf
+        }
+        if (!variance.is_zero()) adjustments.push_back({v.line.line, v.line.lot, variance});
+      }
+    });
+    if (uncounted > 0 && r.uncounted == Uncounted::Block) {
       throw RuleViolation(fmt::format("{} line(s) not counted ({}{}); say what they mean with "
                                       "--uncounted zero (nothing on the shelf) or --uncounted "
                                       "keep (not counted this time)",
-                                      uncounted.size(), uncounted.front(),
-                                      uncounted.size() > 1 ? ", ..." : ""));
+                                      uncounted, first_uncounted->second,
+                                      uncounted > 1 ? ", ..." : ""));
     }
     for (const auto& entry : r.reasons) {
-      // Not a structured binding: clang 14 (the fuzz build) cannot capture one in a lambda.
-      const std::string& key = entry.first;
-      if (std::none_of(review.begin(), review.end(), [&](const Variance& v) {
-            return line_key(v.line.material, v.line.lot.number) == key;
-          })) {
-        throw InvalidInput("--line-reason", key, fmt::format("is not a line of stocktake {}", id));
+      if (!reason_lines.contains(entry.first)) {
+        throw InvalidInput("--line-reason", entry.first,
+                           fmt::format("is not a line of stocktake {}", id));
       }
     }
+    std::sort(adjustments.begin(), adjustments.end(),
+              [](const Adjustment& a, const Adjustment& b) { return a.line < b.line; });
     std::vector<Leg> legs;
     std::vector<std::string> missing_reason;
-    for (const auto& v : review) {
-      Quantity variance = *v.variance;
-      if (!v.counted) {
-        if (r.uncounted != Uncounted::Zero) continue;
-        variance = -*v.book; // nothing on the shelf
-      }
-      if (variance.is_zero()) continue;
-      const auto key = line_key(v.line.material, v.line.lot.number);
+    for (const auto& a : adjustments) {
+      const auto key = line_key(a.lot.material, a.lot.number);
       std::optional<VarianceReason> reason = r.default_reason;
       if (auto it = r.reasons.find(key); it != r.reasons.end()) reason = it->second;
       if (!reason) {
@@ -363,7 +423,7 @@ Posting Ledger::close_stocktake(std::int64_t id, const CloseStocktake& r) {
                                        "with --note",
                                        key));
       }
-      legs.push_back(Leg{MovementKind::Adjust, s.depot, v.line.lot, variance,
+      legs.push_back(Leg{MovementKind::Adjust, s.depot, a.lot, a.variance,
                          std::string(to_string(*reason)), r.approver, "", std::nullopt});
     }
     if (!missing_reason.empty()) {

@@ -2,6 +2,7 @@
 // book at the moment of that count, blind sheets hide the book until the close, a close posts
 // exactly one adjustment per variance or nothing at all, and a bad count sheet writes nothing.
 #include <doctest/doctest.h>
+#include <algorithm>
 #include <chrono>
 #include <initializer_list>
 #include <map>
@@ -15,6 +16,8 @@
 #include "stockpile/error.hpp"
 #include "stockpile/ledger.hpp"
 #include "stockpile/stocktake.hpp"
+#include "stocktake_parts.hpp"
+#include "store/sqlite_store.hpp"
 #include "support/temp_ledger.hpp"
 
 using namespace stockpile;
@@ -502,7 +505,8 @@ TEST_CASE("stocktake: a blind stocktake hides the book until it is closed") {
 
   // A filled sheet's preview is as blind as the review.
   const auto preview =
-      l.import_counts(id, "material,lot,counted\nQUILT,Q1,80\n", "counts.csv", counter(), true);
+      l.import_counts(id, "material,lot,counted\nQUILT,Q1,80\n", "counts.csv", counter(), true)
+          .review;
   REQUIRE(preview.size() == 3);
   for (const auto& v : preview) {
     CHECK(shown(v.book) == "(none)");
@@ -722,8 +726,12 @@ TEST_CASE("stocktake: a 1,000-line count sheet with 5 bad rows names each and wr
     CHECK(v.counts == 0);
 
   const auto t_good = std::chrono::steady_clock::now();
-  const auto review = l.import_counts(id, csv_of(good), "counts.csv", counter(), false);
+  const auto imported = l.import_counts(id, csv_of(good), "counts.csv", counter(), false);
   const double good_s = seconds_since(t_good);
+  CHECK(imported.counted == 1000);
+  CHECK(imported.found == 0);
+  CHECK(imported.review.empty()); // only a dry run computes it
+  const auto review = l.stocktake_review(id);
   REQUIRE(review.size() == 1000);
   int zero = 0;
   for (const auto& v : review) {
@@ -743,8 +751,11 @@ TEST_CASE("stocktake: a 1,000-line count sheet with 5 bad rows names each and wr
   dry_rows.push_back({"QUILT", "B9999", "3"});
   const auto fresh_before = ledger_state(l);
   const auto t_dry = std::chrono::steady_clock::now();
-  const auto dry = l.import_counts(fresh, csv_of(dry_rows), "counts.csv", counter(), true);
+  const auto dry_import = l.import_counts(fresh, csv_of(dry_rows), "counts.csv", counter(), true);
   const double dry_s = seconds_since(t_dry);
+  CHECK(dry_import.counted == 1001);
+  CHECK(dry_import.found == 1); // B9999
+  const auto& dry = dry_import.review;
   REQUIRE(dry.size() == 1001);
   CHECK(shown(line_of(dry, "QUILT", "B0011").variance) == "-1");
   CHECK(line_of(dry, "QUILT", "B9999").line.found);
@@ -931,6 +942,14 @@ TEST_CASE("stocktake: a material filter limits the lines and refuses counts of o
 
   CHECK(missing_from(refusal<NotFound>([&] { (void)d.start(false, {MaterialCode("NOPE")}); }),
                      {"NOPE"}) == "");
+
+  // Two materials: their lines only, numbered from 1 in the sheet's order.
+  const auto two = d.start(false, {MaterialCode("TENT"), MaterialCode("CARBON")});
+  const auto lines = l.stocktake_sheet(two);
+  std::string listed;
+  for (const auto& line : lines)
+    listed += std::to_string(line.line) + ":" + line.material.str() + "/" + line.lot.number.str() + " ";
+  CHECK(listed == "1:CARBON/- 2:TENT/T1 ");
 }
 
 TEST_CASE("stocktake: a found lot with an expiry is created and closes into a positive adjust") {
@@ -1047,7 +1066,9 @@ TEST_CASE("stocktake: an exported sheet imports with its extra columns and blank
       "1,CARBON,活性炭,,kg,-,,available,250,\n"
       "2,QUILT,棉胎,,床,Q1,,available,,\n"
       "3,TENT,帐篷,,顶,T1,,available,15,wang.li\n";
-  const auto review = l.import_counts(id, sheet, "sheet.csv", counter(), false);
+  const auto imported = l.import_counts(id, sheet, "sheet.csv", counter(), false);
+  CHECK(imported.counted == 2); // QUILT's row is not filled in
+  const auto review = l.stocktake_review(id);
   REQUIRE(review.size() == 3);
   CHECK(shown(line_of(review, "CARBON", "-").counted) == "250");
   CHECK(shown(line_of(review, "CARBON", "-").variance) == "-0.5");
@@ -1061,4 +1082,71 @@ TEST_CASE("stocktake: an exported sheet imports with its extra columns and blank
   c.approver = starter();
   CHECK(missing_from(refusal<InvalidInput>([&] { (void)l.close_stocktake(id, c); }), {"wang.li"}) ==
         "");
+}
+
+TEST_CASE("stocktake: the review read a few lots at a time is the whole review") {
+  // A close reads the review in parts of lots (lib/stocktake_parts.hpp). Every part size must
+  // give the lines, books and variances of the whole review: counts, recounts, movements
+  // between the start and a count or after it, a found lot, uncounted lines, and the same lot
+  // held at another depot, at the edges of parts.
+  Shelves d;
+  auto& l = d.ledger;
+  // Received out of the sheet's order, so that lot ids and lines run differently.
+  for (const char* lot : {"Q6", "Q2", "Q5", "Q1", "Q4", "Q3"}) (void)l.receive(d.in("QUILT", lot, "50"));
+  for (const char* lot : {"T3", "T1", "T2"}) (void)l.receive(d.in("TENT", lot, "9"));
+  (void)l.receive(d.in("CARBON", nullptr, "250.5"));
+  (void)l.receive(d.in("QUILT", "Q2", "7", "2026-11-01", "YF-01")); // not this depot's
+  const auto id = d.start();
+  l.count(id, tally("QUILT", "Q1", "50"));
+  (void)l.issue(d.out("QUILT", "Q2", "4"));    // before its count: the book is 46
+  l.count(id, tally("QUILT", "Q2", "45"));
+  l.count(id, tally("QUILT", "Q3", "50"));
+  (void)l.issue(d.out("QUILT", "Q3", "10"));   // after its count: the book stays 50
+  l.count(id, tally("QUILT", "Q4", "48"));
+  l.count(id, tally("QUILT", "Q4", "49", starter())); // a recount stands
+  l.count(id, tally("QUILT", "Q-NEW", "3"));   // found on the shelf
+  l.count(id, tally("TENT", "T2", "8"));
+  l.count(id, tally("CARBON", "-", "250"));
+  (void)l.issue(d.out("TENT", "T3", "1"));     // uncounted: the book is now's
+
+  const auto whole = l.stocktake_review(id);
+  REQUIRE(whole.size() == 11);
+  const Stocktake s = l.stocktake(id);
+  const store::SqliteStore store(d.file, store::OpenMode::OpenExisting, {});
+  const auto row = [](const Variance& v) {
+    return std::to_string(v.line.line) + " " + v.line.material.str() + "/" +
+           v.line.lot.number.str() + (v.line.found ? " found" : "") + " start " +
+           shown(v.line.book_at_start) + " book " + shown(v.book) + " counted " +
+           shown(v.counted) + " variance " + shown(v.variance) + " counts " +
+           std::to_string(v.counts) + " by " + (v.counter ? v.counter->str() : "-");
+  };
+  std::vector<std::string> expected;
+  for (const auto& v : whole) expected.push_back(row(v));
+  CHECK(expected[0].find("start") != std::string::npos);
+  for (const std::size_t part : std::vector<std::size_t>{1, 2, 3, 4, 10, 11, 12, 100}) {
+    CAPTURE(part);
+    std::vector<Variance> got;
+    std::size_t parts = 0;
+    detail::for_each_review_part(store, s, part, [&](const std::vector<Variance>& p) {
+      ++parts;
+      CHECK(p.size() <= part);
+      for (std::size_t i = 1; i < p.size(); ++i) CHECK(p[i - 1].line.line < p[i].line.line);
+      got.insert(got.end(), p.begin(), p.end());
+    });
+    CHECK(parts == (whole.size() + part - 1) / part);
+    std::sort(got.begin(), got.end(),
+              [](const Variance& a, const Variance& b) { return a.line.line < b.line.line; });
+    std::vector<std::string> rows;
+    for (const auto& v : got) rows.push_back(row(v));
+    CHECK(rows == expected);
+  }
+  // What the whole review says, so that the comparison above compares something.
+  CHECK(shown(line_of(whole, "QUILT", "Q2").book) == "46");
+  CHECK(shown(line_of(whole, "QUILT", "Q2").variance) == "-1");
+  CHECK(shown(line_of(whole, "QUILT", "Q3").book) == "50");
+  CHECK(line_of(whole, "QUILT", "Q4").counts == 2);
+  CHECK(shown(line_of(whole, "QUILT", "Q4").counted) == "49");
+  CHECK(line_of(whole, "QUILT", "Q-NEW").line.found);
+  CHECK(shown(line_of(whole, "TENT", "T3").book) == "8");
+  CHECK(shown(line_of(whole, "TENT", "T3").counted) == "(none)");
 }

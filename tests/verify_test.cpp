@@ -471,8 +471,11 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
 // Takes a ledger file back from schema version 10 to 9 as version 9 left it (same schema, same
 // digest): the totals triggers looking up each balance's lot, and the kind check as a list (its
 // text edited back to exactly what version 2 wrote, which version 10's edit looks for).
+// From version 11 to 10: without the index of a stocktake's counts by lot.
+const std::string kBackToVersion10 = "DROP INDEX stocktake_counts_lot;";
+
 const std::string kBackToVersion9 =
-    "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
+    kBackToVersion10 + "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
     "CREATE TRIGGER balances_insert_total AFTER INSERT ON balances BEGIN "
     "INSERT INTO stock_totals (depot, material, quantity) "
     "SELECT NEW.depot, l.material, NEW.quantity FROM lots l WHERE l.id = NEW.lot_id "
@@ -565,6 +568,22 @@ TEST_CASE("verify: a lot spread over five depots is summed per depot, past the f
     CHECK(with_balance("LN-02", 1000) == "balance of depot LN-02, material MED, lot L-A: the "
                                          "balances table holds 1 but the movements add up to 0");
   }
+}
+
+TEST_CASE("verify: a ledger made before schema version 11 gets the counts' index by lot") {
+  ClosedLedger c;
+  REQUIRE(c.sqlite3(kBackToVersion10 + "PRAGMA user_version = 10;") == 0);
+  REQUIRE(c.query("SELECT count(*) FROM sqlite_schema WHERE name = 'stocktake_counts_lot';") ==
+          "0\n");
+  {
+    auto l = Ledger::open(c.file, utc());
+    CHECK(l.schema_version() == 11);
+    CHECK(l.schema_version() == Ledger::latest_schema_version());
+    CHECK(l.verify().head_hash == c.head);
+  }
+  CHECK(c.query("SELECT sql FROM sqlite_schema WHERE name = 'stocktake_counts_lot';") ==
+        "CREATE INDEX stocktake_counts_lot ON stocktake_counts (stocktake, lot_id)\n");
+  CHECK(c.query("PRAGMA user_version;") == "11\n");
 }
 
 TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check and its totals") {

@@ -187,10 +187,10 @@ public:
   void count(std::int64_t id, const CountRequest& request);
   // A filled count sheet (CSV with columns material, lot, counted; optional counter, expiry,
   // note; the sheet's other columns are ignored). Every bad row is listed at once and nothing
-  // is written if any row is bad. dry_run: nothing is written; returns the review as it would be.
-  std::vector<Variance> import_counts(std::int64_t id, std::string_view csv_text,
-                                      std::string_view source, const CustodianId& counter,
-                                      bool dry_run);
+  // is written if any row is bad. dry_run: nothing is written; the result holds the review as
+  // it would be.
+  CountImport import_counts(std::int64_t id, std::string_view csv_text, std::string_view source,
+                            const CustodianId& counter, bool dry_run);
   // Book, counted and variance per line (book and variance none while blind and open).
   [[nodiscard]] std::vector<Variance> stocktake_review(std::int64_t id) const;
   // Posts one adjust movement per non-zero variance, all in one transaction, and closes.

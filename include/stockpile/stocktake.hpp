@@ -120,6 +120,15 @@ struct CountRequest {
   std::string note;
 };
 
+// What importing a count sheet wrote (or, on a dry run, would write).
+struct CountImport {
+  std::int64_t counted = 0; // rows that carried a count
+  std::int64_t found = 0;   // of them, lots that were not lines: added as found lines
+  // Dry run only: the review as it would be. A real import leaves it empty (read it with
+  // Ledger::stocktake_review when wanted): at 100,000 lines it is most of the import's memory.
+  std::vector<Variance> review;
+};
+
 struct CloseStocktake {
   CustodianId approver; // a custodian who counted none of the lines
   CustodianId actor;

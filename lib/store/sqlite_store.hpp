@@ -232,18 +232,39 @@ public:
   // Positive balances of the depot, ordered as the count sheet lists them.
   [[nodiscard]] std::vector<SnapshotRow> depot_snapshot(const std::string& depot) const;
   std::int64_t insert_stocktake(const Stocktake& s);
+  // The stocktake's lines: every positive balance of its depot (of its materials, when it
+  // names some) with what the books hold, numbered in depot_snapshot()'s order. One
+  // statement, so that a million-line start holds no line in memory. Returns how many.
+  std::int64_t insert_snapshot_lines(const Stocktake& s);
   void insert_stocktake_line(std::int64_t stocktake, std::int64_t line, std::int64_t lot_id,
                              Quantity book_at_start, bool found);
   [[nodiscard]] std::optional<Stocktake> stocktake(std::int64_t id) const;
   [[nodiscard]] std::vector<Stocktake> stocktakes(const std::optional<std::string>& depot) const;
   [[nodiscard]] std::optional<std::int64_t> open_stocktake(const std::string& depot) const;
-  [[nodiscard]] std::vector<StocktakeLine> stocktake_lines(std::int64_t id) const;
+  // Lot ids from `first` to `last`, both included: a part of a stocktake read on its own.
+  struct LotRange {
+    std::int64_t first = 0;
+    std::int64_t last = 0;
+  };
+  [[nodiscard]] std::vector<StocktakeLine>
+  stocktake_lines(std::int64_t id, std::optional<LotRange> lots = std::nullopt) const;
+  // The lots that are lines of the stocktake, ascending, and its last line number: what
+  // counting needs, without the labels stocktake_lines() reads for every line.
+  struct LineLots {
+    std::vector<std::int64_t> lot_ids;
+    std::int64_t last_line = 0;
+  };
+  [[nodiscard]] LineLots stocktake_line_lots(std::int64_t id) const;
   void insert_count(std::int64_t stocktake, std::int64_t lot_id, Quantity quantity,
                     const std::string& counter, std::int64_t position, const std::string& now,
                     const std::string& note);
-  [[nodiscard]] std::vector<StocktakeCount> stocktake_counts(std::int64_t id) const;
-  [[nodiscard]] std::vector<MovementSince> movements_since(const std::string& depot,
-                                                           std::int64_t position) const;
+  [[nodiscard]] std::vector<StocktakeCount>
+  stocktake_counts(std::int64_t id, std::optional<LotRange> lots = std::nullopt) const;
+  // Everyone who counted a line of the stocktake.
+  [[nodiscard]] std::vector<std::string> stocktake_counters(std::int64_t id) const;
+  [[nodiscard]] std::vector<MovementSince>
+  movements_since(const std::string& depot, std::int64_t position,
+                  std::optional<LotRange> lots = std::nullopt) const;
   void insert_stocktake_end(std::int64_t stocktake, StocktakeState state,
                             const std::string& actor, const std::optional<std::string>& approver,
                             std::optional<std::int64_t> operation, const std::string& reason,

@@ -70,6 +70,23 @@ std::vector<SqliteStore::SnapshotRow> SqliteStore::depot_snapshot(const std::str
   return out;
 }
 
+std::int64_t SqliteStore::insert_snapshot_lines(const Stocktake& s) {
+  // The materials as ",A,B," (codes hold no commas: validate_code); empty: all of them.
+  std::string materials;
+  for (const auto& m : s.materials) materials += "," + m.str();
+  if (!materials.empty()) materials += ",";
+  SQLite::Statement q(
+      *db_, "INSERT INTO stocktake_lines (stocktake, line, lot_id, book_at_start, found) "
+            "SELECT ?1, row_number() OVER (ORDER BY l.material, l.expiry IS NULL, l.expiry, "
+            "l.lot), b.lot_id, b.quantity, 0 FROM balances b JOIN lots l ON l.id = b.lot_id "
+            "WHERE b.depot = ?2 AND b.quantity > 0 "
+            "AND (?3 = '' OR instr(?3, ',' || l.material || ',') > 0)");
+  q.bind(1, s.id);
+  q.bind(2, s.depot.str());
+  q.bind(3, materials);
+  return q.exec();
+}
+
 std::int64_t SqliteStore::insert_stocktake(const Stocktake& s) {
   std::string materials;
   for (const auto& m : s.materials) materials += (materials.empty() ? "" : ",") + m.str();
@@ -88,14 +105,15 @@ std::int64_t SqliteStore::insert_stocktake(const Stocktake& s) {
 
 void SqliteStore::insert_stocktake_line(std::int64_t stocktake, std::int64_t line,
                                         std::int64_t lot_id, Quantity book_at_start, bool found) {
-  SQLite::Statement q(*db_, "INSERT INTO stocktake_lines (stocktake, line, lot_id, book_at_start, "
-                            "found) VALUES (?, ?, ?, ?, ?)");
-  q.bind(1, stocktake);
-  q.bind(2, line);
-  q.bind(3, lot_id);
-  q.bind(4, book_at_start.thousandths());
-  q.bind(5, found ? 1 : 0);
-  q.exec();
+  // Cached: a start inserts a line per held lot, and a count sheet one per lot it finds.
+  auto q = cached("INSERT INTO stocktake_lines (stocktake, line, lot_id, book_at_start, found) "
+                  "VALUES (?, ?, ?, ?, ?)");
+  q->bind(1, stocktake);
+  q->bind(2, line);
+  q->bind(3, lot_id);
+  q->bind(4, book_at_start.thousandths());
+  q->bind(5, found ? 1 : 0);
+  q->exec();
 }
 
 std::optional<Stocktake> SqliteStore::stocktake(std::int64_t id) const {
@@ -125,15 +143,33 @@ std::optional<std::int64_t> SqliteStore::open_stocktake(const std::string& depot
   return q.getColumn(0).getInt64();
 }
 
-std::vector<StocktakeLine> SqliteStore::stocktake_lines(std::int64_t id) const {
+namespace {
+
+// " AND <column> BETWEEN ? AND ?" when a range is given, to bind after the query's own values.
+std::string lot_filter(std::string_view column, const std::optional<SqliteStore::LotRange>& lots) {
+  return lots ? fmt::format(" AND {} BETWEEN ? AND ?", column) : std::string();
+}
+
+void bind_lots(SQLite::Statement& q, int first_index,
+               const std::optional<SqliteStore::LotRange>& lots) {
+  if (!lots) return;
+  q.bind(first_index, lots->first);
+  q.bind(first_index + 1, lots->last);
+}
+
+} // namespace
+
+std::vector<StocktakeLine> SqliteStore::stocktake_lines(std::int64_t id,
+                                                        std::optional<LotRange> lots) const {
   SQLite::Statement q(
       *db_, "SELECT t.line, l.material, mc.name, mc.specification, mc.unit, l.lot, l.production, "
             "l.expiry, COALESCE((SELECT s.status FROM lot_status_changes s WHERE s.lot_id = l.id "
             "ORDER BY s.id DESC LIMIT 1), 'available'), t.book_at_start, t.found "
             "FROM stocktake_lines t JOIN lots l ON l.id = t.lot_id "
-            "JOIN material_current mc ON mc.code = l.material WHERE t.stocktake = ? "
-            "ORDER BY t.line");
+            "JOIN material_current mc ON mc.code = l.material WHERE t.stocktake = ?" +
+                lot_filter("t.lot_id", lots) + " ORDER BY t.line");
   q.bind(1, id);
+  bind_lots(q, 2, lots);
   std::vector<StocktakeLine> out;
   while (q.executeStep()) {
     StocktakeLine line{.line = q.getColumn(0).getInt64(),
@@ -156,23 +192,41 @@ std::vector<StocktakeLine> SqliteStore::stocktake_lines(std::int64_t id) const {
 void SqliteStore::insert_count(std::int64_t stocktake, std::int64_t lot_id, Quantity quantity,
                                const std::string& counter, std::int64_t position,
                                const std::string& now, const std::string& note) {
-  SQLite::Statement q(*db_, "INSERT INTO stocktake_counts (stocktake, lot_id, quantity, counter, "
-                            "position, recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, stocktake);
-  q.bind(2, lot_id);
-  q.bind(3, quantity.thousandths());
-  q.bind(4, counter);
-  q.bind(5, position);
-  q.bind(6, now);
-  q.bind(7, note);
-  q.exec();
+  // Cached: a count sheet inserts one per row (preparing it was 30 % of importing 100,000).
+  auto q = cached("INSERT INTO stocktake_counts (stocktake, lot_id, quantity, counter, position, "
+                  "recorded_at, note) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  q->bind(1, stocktake);
+  q->bind(2, lot_id);
+  q->bind(3, quantity.thousandths());
+  q->bind(4, counter);
+  q->bind(5, position);
+  q->bind(6, now);
+  q->bind(7, note);
+  q->exec();
 }
 
-std::vector<StocktakeCount> SqliteStore::stocktake_counts(std::int64_t id) const {
+SqliteStore::LineLots SqliteStore::stocktake_line_lots(std::int64_t id) const {
+  LineLots out;
+  // In lot order straight from the UNIQUE (stocktake, lot_id) index.
+  SQLite::Statement lots(*db_, "SELECT lot_id FROM stocktake_lines WHERE stocktake = ? "
+                               "ORDER BY lot_id");
+  lots.bind(1, id);
+  while (lots.executeStep()) out.lot_ids.push_back(lots.getColumn(0).getInt64());
+  SQLite::Statement last(*db_, "SELECT COALESCE(max(line), 0) FROM stocktake_lines "
+                               "WHERE stocktake = ?");
+  last.bind(1, id);
+  if (last.executeStep()) out.last_line = last.getColumn(0).getInt64();
+  return out;
+}
+
+std::vector<StocktakeCount> SqliteStore::stocktake_counts(std::int64_t id,
+                                                          std::optional<LotRange> lots) const {
   SQLite::Statement q(*db_, "SELECT l.material, l.lot, c.quantity, c.counter, c.position, "
                             "c.recorded_at, c.note FROM stocktake_counts c "
-                            "JOIN lots l ON l.id = c.lot_id WHERE c.stocktake = ? ORDER BY c.id");
+                            "JOIN lots l ON l.id = c.lot_id WHERE c.stocktake = ?" +
+                                lot_filter("c.lot_id", lots) + " ORDER BY c.id");
   q.bind(1, id);
+  bind_lots(q, 2, lots);
   std::vector<StocktakeCount> out;
   while (q.executeStep()) {
     out.push_back(StocktakeCount{.material = MaterialCode(q.getColumn(0).getString()),
@@ -186,13 +240,23 @@ std::vector<StocktakeCount> SqliteStore::stocktake_counts(std::int64_t id) const
   return out;
 }
 
+std::vector<std::string> SqliteStore::stocktake_counters(std::int64_t id) const {
+  SQLite::Statement q(*db_, "SELECT DISTINCT counter FROM stocktake_counts WHERE stocktake = ?");
+  q.bind(1, id);
+  std::vector<std::string> out;
+  while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+  return out;
+}
+
 std::vector<MovementSince> SqliteStore::movements_since(const std::string& depot,
-                                                        std::int64_t position) const {
+                                                        std::int64_t position,
+                                                        std::optional<LotRange> lots) const {
   SQLite::Statement q(*db_, "SELECT m.id, l.material, l.lot, m.quantity FROM movements m "
-                            "JOIN lots l ON l.id = m.lot_id WHERE m.depot = ? AND m.id > ? "
-                            "ORDER BY m.id");
+                            "JOIN lots l ON l.id = m.lot_id WHERE m.depot = ? AND m.id > ?" +
+                                lot_filter("m.lot_id", lots) + " ORDER BY m.id");
   q.bind(1, depot);
   q.bind(2, position);
+  bind_lots(q, 3, lots);
   std::vector<MovementSince> out;
   while (q.executeStep()) {
     out.push_back(MovementSince{q.getColumn(0).getInt64(), MaterialCode(q.getColumn(1).getString()),

@@ -562,8 +562,12 @@ Outcome dry_count(Depots& d, const Stocktake& before, std::string_view input) {
   const bool blind = before.blind;
   Outcome outcome = Outcome::Accepted;
   try {
-    const auto review =
+    const auto result =
         d.ledger.import_counts(id, input, "fuzz.csv", CustodianId("zhao.jun"), true);
+    const auto& review = result.review;
+    FUZZ_EXPECT(review.size() == static_cast<std::size_t>(before.lines + result.found),
+                "the review lists every line of the sheet and every lot found", input);
+    FUZZ_EXPECT(result.found <= result.counted, "a found lot was counted", input);
     FUZZ_EXPECT(review.size() >= static_cast<std::size_t>(before.lines),
                 "the review lists every line of the sheet", input);
     for (const auto& v : review) {
