@@ -4,6 +4,7 @@
 // a ledger of any size fits. Dates are real Excel dates, quantities numbers with the
 // material's decimals, and text is always written as a string, never as a formula, defused
 // like CSV cells so that copying it elsewhere cannot turn it into one either.
+#include <dlfcn.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
@@ -23,6 +24,47 @@
 namespace stockpile::detail {
 
 namespace {
+
+// libxlsxwriter is opened on the first workbook, not linked: it brings libcrypto and minizip,
+// and loading those at start took 2.2 ms of every stockpile command's 6 (issue 8: one `issue`
+// as a whole process), export or not. dlopen resolves the functions the linker would have;
+// a missing library fails the export alone, with its name.
+#define STOCKPILE_XLSX_FUNCTIONS(X)                                                            \
+  X(workbook_new_opt) X(workbook_add_worksheet) X(workbook_add_format)                          \
+  X(workbook_set_properties) X(workbook_close) X(worksheet_write_string)                        \
+  X(worksheet_write_number) X(worksheet_write_datetime) X(worksheet_freeze_panes)               \
+  X(worksheet_set_column) X(worksheet_autofilter) X(format_set_bold) X(format_set_bg_color)      \
+  X(format_set_border) X(format_set_num_format) X(lxw_strerror)
+
+struct XlsxWriter {
+#define STOCKPILE_XLSX_POINTER(name) decltype(&::name) name = nullptr;
+  STOCKPILE_XLSX_FUNCTIONS(STOCKPILE_XLSX_POINTER)
+#undef STOCKPILE_XLSX_POINTER
+};
+
+const XlsxWriter& xlsx() {
+  static const XlsxWriter api = [] {
+    // Never closed: the functions stay in use until the process ends.
+    void* lib = dlopen(STOCKPILE_XLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (lib == nullptr) {
+      throw StorageError(fmt::format("xlsx: cannot load {}: {} (install libxlsxwriter)",
+                                     STOCKPILE_XLSXWRITER_SONAME, dlerror()));
+    }
+    XlsxWriter a;
+#define STOCKPILE_XLSX_LOAD(name)                                                              \
+  a.name = reinterpret_cast<decltype(a.name)>(dlsym(lib, #name));                              \
+  if (a.name == nullptr) {                                                                     \
+    throw StorageError(fmt::format("xlsx: {} has no function {}", STOCKPILE_XLSXWRITER_SONAME,   \
+                                   #name));                                                    \
+  }
+    STOCKPILE_XLSX_FUNCTIONS(STOCKPILE_XLSX_LOAD)
+#undef STOCKPILE_XLSX_LOAD
+    return a;
+  }();
+  return api;
+}
+
+#undef STOCKPILE_XLSX_FUNCTIONS
 
 // Excel keeps at most 32,767 characters in a cell; cut longer text at a UTF-8 boundary.
 std::string cell_text(std::string_view text) {
@@ -69,13 +111,13 @@ class Sheet {
 public:
   Sheet(lxw_workbook* wb, const char* name, const std::vector<std::string>& titles,
         lxw_format* header)
-      : ws_(workbook_add_worksheet(wb, name)), widths_(titles.size(), 0) {
+      : ws_(xlsx().workbook_add_worksheet(wb, name)), widths_(titles.size(), 0) {
     if (ws_ == nullptr) throw StorageError(fmt::format("cannot add worksheet {}", name));
     for (std::size_t c = 0; c < titles.size(); ++c) {
-      check(worksheet_write_string(ws_, 0, col(c), titles[c].c_str(), header));
+      check(xlsx().worksheet_write_string(ws_, 0, col(c), titles[c].c_str(), header));
       fit(c, titles[c]);
     }
-    worksheet_freeze_panes(ws_, 1, 0);
+    xlsx().worksheet_freeze_panes(ws_, 1, 0);
   }
 
   void next_row() { ++row_; }
@@ -83,18 +125,18 @@ public:
   void text(std::size_t c, std::string_view value) {
     if (value.empty()) return;
     const std::string s = cell_text(value);
-    check(worksheet_write_string(ws_, row_, col(c), s.c_str(), nullptr));
+    check(xlsx().worksheet_write_string(ws_, row_, col(c), s.c_str(), nullptr));
     fit(c, s);
   }
   void number(std::size_t c, double value, lxw_format* format, std::size_t width) {
-    check(worksheet_write_number(ws_, row_, col(c), value, format));
+    check(xlsx().worksheet_write_number(ws_, row_, col(c), value, format));
     fit_width(c, width);
   }
   void date(std::size_t c, const std::optional<Date>& d, lxw_format* format) {
     if (!d) return;
     lxw_datetime dt{d->year(), static_cast<int>(d->month()), static_cast<int>(d->day()), 0, 0,
                     0.0};
-    check(worksheet_write_datetime(ws_, row_, col(c), &dt, format));
+    check(xlsx().worksheet_write_datetime(ws_, row_, col(c), &dt, format));
     fit_width(c, 10);
   }
   void datetime(std::size_t c, const std::string& utc_iso, lxw_format* format) {
@@ -105,7 +147,7 @@ public:
             7 &&
         z == 'Z') {
       lxw_datetime dt{y, mo, d, h, mi, static_cast<double>(s)};
-      check(worksheet_write_datetime(ws_, row_, col(c), &dt, format));
+      check(xlsx().worksheet_write_datetime(ws_, row_, col(c), &dt, format));
       fit_width(c, 19);
     } else {
       text(c, utc_iso);
@@ -116,17 +158,17 @@ public:
   void finish() {
     for (std::size_t c = 0; c < widths_.size(); ++c) {
       const double width = static_cast<double>(std::min<std::size_t>(widths_[c] + 2, 60));
-      worksheet_set_column(ws_, col(c), col(c), width, nullptr);
+      xlsx().worksheet_set_column(ws_, col(c), col(c), width, nullptr);
     }
     if (!widths_.empty()) {
-      worksheet_autofilter(ws_, 0, 0, row_, col(widths_.size() - 1));
+      xlsx().worksheet_autofilter(ws_, 0, 0, row_, col(widths_.size() - 1));
     }
   }
 
 private:
   static lxw_col_t col(std::size_t c) { return static_cast<lxw_col_t>(c); }
   static void check(lxw_error e) {
-    if (e != LXW_NO_ERROR) throw StorageError(fmt::format("xlsx: {}", lxw_strerror(e)));
+    if (e != LXW_NO_ERROR) throw StorageError(fmt::format("xlsx: {}", xlsx().lxw_strerror(e)));
   }
   void fit(std::size_t c, std::string_view s) { fit_width(c, display_width(s)); }
   void fit_width(std::size_t c, std::size_t w) { widths_[c] = std::max(widths_[c], w); }
@@ -153,17 +195,17 @@ struct Formats {
   std::array<lxw_format*, 4> decimals; // "0", "0.0", "0.00", "0.000"
 
   explicit Formats(lxw_workbook* wb)
-      : header(workbook_add_format(wb)), date(workbook_add_format(wb)),
-        datetime(workbook_add_format(wb)), decimals{} {
-    format_set_bold(header);
-    format_set_bg_color(header, 0xDDEBF7);
-    format_set_border(header, LXW_BORDER_THIN);
-    format_set_num_format(date, "yyyy-mm-dd");
-    format_set_num_format(datetime, "yyyy-mm-dd hh:mm:ss");
+      : header(xlsx().workbook_add_format(wb)), date(xlsx().workbook_add_format(wb)),
+        datetime(xlsx().workbook_add_format(wb)), decimals{} {
+    xlsx().format_set_bold(header);
+    xlsx().format_set_bg_color(header, 0xDDEBF7);
+    xlsx().format_set_border(header, LXW_BORDER_THIN);
+    xlsx().format_set_num_format(date, "yyyy-mm-dd");
+    xlsx().format_set_num_format(datetime, "yyyy-mm-dd hh:mm:ss");
     constexpr std::array<const char*, 4> kPatterns{"0", "0.0", "0.00", "0.000"};
     for (std::size_t i = 0; i < kPatterns.size(); ++i) {
-      decimals[i] = workbook_add_format(wb);
-      format_set_num_format(decimals[i], kPatterns[i]);
+      decimals[i] = xlsx().workbook_add_format(wb);
+      xlsx().format_set_num_format(decimals[i], kPatterns[i]);
     }
   }
   [[nodiscard]] lxw_format* quantity(int d) const {
@@ -290,23 +332,23 @@ void write_xlsx(const Ledger& ledger, const std::filesystem::path& file,
   const std::string tmpdir =
       file.has_parent_path() ? file.parent_path().string() : std::string(".");
   wo.tmpdir = const_cast<char*>(tmpdir.c_str()); // NOLINT: the C API takes char*
-  lxw_workbook* wb = workbook_new_opt(file.c_str(), &wo);
+  lxw_workbook* wb = xlsx().workbook_new_opt(file.c_str(), &wo);
   if (wb == nullptr) throw StorageError("xlsx: cannot create the workbook (out of memory?)");
   try {
     lxw_doc_properties props{};
     props.title = const_cast<char*>("台账"); // NOLINT: the C API takes char*
     props.comments = const_cast<char*>("stockpile ledger export"); // NOLINT
-    workbook_set_properties(wb, &props);
+    xlsx().workbook_set_properties(wb, &props);
     const Formats formats(wb);
     write_movements(ledger, wb, formats, options, query, progress);
     write_stock(ledger, wb, formats, options);
   } catch (...) {
     // Closing writes the file; it is a temporary one the caller removes.
-    workbook_close(wb);
+    xlsx().workbook_close(wb);
     throw;
   }
-  if (const lxw_error e = workbook_close(wb); e != LXW_NO_ERROR) {
-    throw StorageError(fmt::format("{}: cannot write: {}", where, lxw_strerror(e)));
+  if (const lxw_error e = xlsx().workbook_close(wb); e != LXW_NO_ERROR) {
+    throw StorageError(fmt::format("{}: cannot write: {}", where, xlsx().lxw_strerror(e)));
   }
 }
 
