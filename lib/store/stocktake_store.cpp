@@ -55,12 +55,23 @@ Stocktake read_stocktake(SQLite::Statement& q) {
   return s;
 }
 
+// The order of a count sheet's lines (lots of `l`): depot_snapshot() lists the held lots in
+// it and insert_snapshot_lines() numbers the lines by it, so the two must never differ.
+constexpr std::string_view kSheetOrder = "l.material, l.expiry IS NULL, l.expiry, l.lot";
+
+// A stocktake's materials as stored: "A,B" (codes hold no commas: validate_code).
+std::string joined_materials(const Stocktake& s) {
+  std::string materials;
+  for (const auto& m : s.materials) materials += (materials.empty() ? "" : ",") + m.str();
+  return materials;
+}
+
 } // namespace
 
 std::vector<SqliteStore::SnapshotRow> SqliteStore::depot_snapshot(const std::string& depot) const {
   SQLite::Statement q(*db_, "SELECT b.lot_id, l.material, b.quantity FROM balances b "
                             "JOIN lots l ON l.id = b.lot_id WHERE b.depot = ? AND b.quantity > 0 "
-                            "ORDER BY l.material, l.expiry IS NULL, l.expiry, l.lot");
+                            "ORDER BY " + std::string(kSheetOrder));
   q.bind(1, depot);
   std::vector<SnapshotRow> out;
   while (q.executeStep()) {
@@ -71,16 +82,14 @@ std::vector<SqliteStore::SnapshotRow> SqliteStore::depot_snapshot(const std::str
 }
 
 std::int64_t SqliteStore::insert_snapshot_lines(const Stocktake& s) {
-  // The materials as ",A,B," (codes hold no commas: validate_code); empty: all of them.
-  std::string materials;
-  for (const auto& m : s.materials) materials += "," + m.str();
-  if (!materials.empty()) materials += ",";
+  // The materials as ",A,B," so that each is found whole; empty: all of them.
+  const std::string materials = s.materials.empty() ? "" : "," + joined_materials(s) + ",";
   SQLite::Statement q(
       *db_, "INSERT INTO stocktake_lines (stocktake, line, lot_id, book_at_start, found) "
-            "SELECT ?1, row_number() OVER (ORDER BY l.material, l.expiry IS NULL, l.expiry, "
-            "l.lot), b.lot_id, b.quantity, 0 FROM balances b JOIN lots l ON l.id = b.lot_id "
-            "WHERE b.depot = ?2 AND b.quantity > 0 "
-            "AND (?3 = '' OR instr(?3, ',' || l.material || ',') > 0)");
+            "SELECT ?1, row_number() OVER (ORDER BY " + std::string(kSheetOrder) +
+                "), b.lot_id, b.quantity, 0 FROM balances b JOIN lots l ON l.id = b.lot_id "
+                "WHERE b.depot = ?2 AND b.quantity > 0 "
+                "AND (?3 = '' OR instr(?3, ',' || l.material || ',') > 0)");
   q.bind(1, s.id);
   q.bind(2, s.depot.str());
   q.bind(3, materials);
@@ -88,8 +97,7 @@ std::int64_t SqliteStore::insert_snapshot_lines(const Stocktake& s) {
 }
 
 std::int64_t SqliteStore::insert_stocktake(const Stocktake& s) {
-  std::string materials;
-  for (const auto& m : s.materials) materials += (materials.empty() ? "" : ",") + m.str();
+  const std::string materials = joined_materials(s);
   SQLite::Statement q(*db_, "INSERT INTO stocktakes (depot, blind, materials, date, started_by, "
                             "started_at, start_position) VALUES (?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, s.depot.str());
