@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -22,11 +23,11 @@ class TableReader {
 public:
   explicit TableReader(const Table& table) : t_(table), n_(table.columns().size()) {}
   [[nodiscard]] CellView cell(std::size_t row, std::size_t column) const noexcept {
-    return t_.view(t_.cells_[row * n_ + column]);
+    return Table::view(t_.place(row * n_ + column));
   }
-  [[nodiscard]] CellView cell(std::size_t index) const noexcept { return t_.view(t_.cells_[index]); }
-  // The bytes of every cell's text together.
-  [[nodiscard]] std::size_t text_bytes() const noexcept { return t_.text_.size(); }
+  [[nodiscard]] CellView cell(std::size_t index) const noexcept {
+    return Table::view(t_.place(index));
+  }
 
 private:
   const Table& t_;
@@ -546,15 +547,48 @@ void Table::add_row(std::span<const CellView> row) {
       throw std::length_error("Table::add_row: a cell of 4 GiB or more");
     }
   }
-  for (const CellView& cell : row) {
-    cells_.push_back(Place{text_.size(), static_cast<std::uint32_t>(cell.text.size()), cell.kind});
-    text_ += cell.text;
+  for (const CellView& cell : row) append_cell(cell);
+}
+
+void Table::append_cell(CellView cell) {
+  if (cells_ % kPlacesPerBlock == 0) {
+    places_.push_back(std::make_unique_for_overwrite<Place[]>(kPlacesPerBlock));
   }
+  if (cell.text.size() > text_room_) {
+    const std::size_t size = std::max(next_text_block_, cell.text.size());
+    texts_.push_back(std::make_unique_for_overwrite<char[]>(size));
+    text_end_ = texts_.back().get();
+    text_room_ = size;
+    next_text_block_ = kTextBlock;
+  }
+  // An empty text still points somewhere: never a null pointer in a string_view.
+  const char* text = text_end_ ? text_end_ : "";
+  if (!cell.text.empty()) {
+    std::memcpy(text_end_, cell.text.data(), cell.text.size());
+    text_end_ += cell.text.size();
+    text_room_ -= cell.text.size();
+    text_bytes_ += cell.text.size();
+  }
+  places_.back()[cells_ % kPlacesPerBlock] =
+      Place{text, static_cast<std::uint32_t>(cell.text.size()), cell.kind};
+  ++cells_;
+}
+
+Table::Table(const Table& other) : columns_(other.columns_) {
+  rows_without_columns_ = other.rows_without_columns_;
+  reserve(other.size(), other.size() == 0 ? 0 : other.text_bytes_ / other.size() + 1);
+  for (std::size_t i = 0; i < other.cells_; ++i) append_cell(view(other.place(i)));
+}
+
+Table& Table::operator=(const Table& other) {
+  if (this != &other) *this = Table(other);
+  return *this;
 }
 
 void Table::reserve(std::size_t rows, std::size_t text_bytes) {
-  cells_.reserve(rows * columns_.size());
-  text_.reserve(rows * text_bytes);
+  places_.reserve((rows * columns_.size()) / kPlacesPerBlock + 1);
+  // Only the text's next block: the places come in blocks of their own size anyway.
+  if (rows * text_bytes > text_room_) next_text_block_ = std::max(kTextBlock, rows * text_bytes);
 }
 
 CellView Table::at(std::size_t row, std::size_t column) const {
@@ -562,7 +596,7 @@ CellView Table::at(std::size_t row, std::size_t column) const {
     throw std::out_of_range(fmt::format("Table::at: cell ({}, {}) of a table of {} rows and {} columns",
                                         row, column, size(), columns_.size()));
   }
-  return view(cells_[row * columns_.size() + column]);
+  return view(place(row * columns_.size() + column));
 }
 
 OutputFormat parse_output_format(std::string_view text) {

@@ -324,3 +324,57 @@ TEST_CASE("table: CSV rendering neutralises text formulas but not numbers") {
     CHECK(stockpile::parse_csv(render(one, OutputFormat::Csv)).records.size() == 2);
   }
 }
+
+TEST_CASE("table: many rows, cells larger than a block and copies keep every cell") {
+  // The table keeps its cells in blocks (4,096 places, 64 KiB of text each): rows across
+  // block edges, a cell larger than a block, empty cells and copies must all read back as
+  // they were added.
+  Table t({Column{"n"}, Column{"text"}, Column{"empty"}});
+  const auto text_of = [](std::size_t r) {
+    if (r == 7) return std::string(200'000, 'x'); // larger than any block
+    if (r == 3000) return std::string(70'000, 'y');
+    return "row " + std::to_string(r) + std::string(r % 37, '-');
+  };
+  constexpr std::size_t kRows = 20'000; // 60,000 cells: 15 blocks of places
+  for (std::size_t r = 0; r < kRows; ++r) {
+    t.add_row({Cell::num(std::to_string(r)), Cell::str(text_of(r)), Cell::null()});
+  }
+  REQUIRE(t.size() == kRows);
+  const auto holds_every_row = [&](const Table& table) {
+    for (std::size_t r = 0; r < kRows; ++r) {
+      if (table.at(r, 0).text != std::to_string(r) || table.at(r, 1).text != text_of(r) ||
+          table.at(r, 1).kind != CellKind::Text || table.at(r, 2).kind != CellKind::Null ||
+          !table.at(r, 2).text.empty()) {
+        FAIL_CHECK("row " << r << " reads back wrong");
+        return false;
+      }
+    }
+    return true;
+  };
+  CHECK(holds_every_row(t));
+
+  Table copy = t;
+  CHECK(holds_every_row(copy));
+  CHECK(render(copy, OutputFormat::Csv) == render(t, OutputFormat::Csv));
+  // The copy's cells are its own: adding to it or dropping the original leaves them be.
+  copy.add_row({Cell::num("x"), Cell::str("added"), Cell::null()});
+  CHECK(t.size() == kRows);
+  {
+    Table gone = std::move(t);
+    copy = gone;
+  }
+  CHECK(holds_every_row(copy));
+  CHECK(copy.size() == kRows);
+
+  SUBCASE("reserve makes room without changing what is read") {
+    Table r({Column{"a"}, Column{"b"}});
+    r.reserve(10, 1 << 20);
+    r.add_row({Cell::str(""), Cell::str("b0")});
+    r.reserve(100'000, 40);
+    for (int i = 1; i < 5000; ++i) r.add_row({Cell::str("a" + std::to_string(i)), Cell::str("")});
+    CHECK(r.at(0, 0).text.empty());
+    CHECK(r.at(0, 1).text == "b0");
+    CHECK(r.at(4999, 0).text == "a4999");
+    CHECK(r.at(4999, 1).text.empty());
+  }
+}
