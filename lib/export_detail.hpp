@@ -35,6 +35,13 @@ void check_stream(const std::ostream& out, const std::string& where);
 void write_journal(const Ledger& ledger, std::ostream& out, const ExportOptions& options,
                    const MovementQuery& query, ExportProgress& progress);
 
+// Opens libxlsxwriter by `soname` and finds every function the workbook uses, as the first
+// xlsx export does with xlsx_library_soname(); throws StorageError naming the library when it
+// cannot be loaded ("xlsx: cannot load ...") or lacks a function ("xlsx: ... has no function
+// ..."). For the tests of an export on a machine without the library.
+void check_xlsx_library(const char* soname);
+[[nodiscard]] const char* xlsx_library_soname() noexcept;
+
 // Writes the workbook to `file` (a fresh temporary file the caller renames into place).
 void write_xlsx(const Ledger& ledger, const std::filesystem::path& file,
                 const ExportOptions& options, const MovementQuery& query,

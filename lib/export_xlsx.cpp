@@ -42,25 +42,28 @@ struct XlsxWriter {
 #undef STOCKPILE_XLSX_POINTER
 };
 
-const XlsxWriter& xlsx() {
-  static const XlsxWriter api = [] {
-    // Never closed: the functions stay in use until the process ends.
-    void* lib = dlopen(STOCKPILE_XLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) {
-      throw StorageError(fmt::format("xlsx: cannot load {}: {} (install libxlsxwriter)",
-                                     STOCKPILE_XLSXWRITER_SONAME, dlerror()));
-    }
-    XlsxWriter a;
+XlsxWriter load_xlsxwriter(const char* soname) {
+  // Never closed once loaded: the functions stay in use until the process ends.
+  void* lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+  if (lib == nullptr) {
+    throw StorageError(
+        fmt::format("xlsx: cannot load {}: {} (install libxlsxwriter)", soname, dlerror()));
+  }
+  XlsxWriter a;
 #define STOCKPILE_XLSX_LOAD(name)                                                              \
   a.name = reinterpret_cast<decltype(a.name)>(dlsym(lib, #name));                              \
   if (a.name == nullptr) {                                                                     \
-    throw StorageError(fmt::format("xlsx: {} has no function {}", STOCKPILE_XLSXWRITER_SONAME,   \
-                                   #name));                                                    \
+    dlclose(lib);                                                                              \
+    throw StorageError(fmt::format("xlsx: {} has no function {}", soname, #name));              \
   }
-    STOCKPILE_XLSX_FUNCTIONS(STOCKPILE_XLSX_LOAD)
+  STOCKPILE_XLSX_FUNCTIONS(STOCKPILE_XLSX_LOAD)
 #undef STOCKPILE_XLSX_LOAD
-    return a;
-  }();
+  return a;
+}
+
+const XlsxWriter& xlsx() {
+  // A failed load throws out of the initialiser, so the next workbook tries again.
+  static const XlsxWriter api = load_xlsxwriter(STOCKPILE_XLSXWRITER_SONAME);
   return api;
 }
 
@@ -322,6 +325,10 @@ void write_stock(const Ledger& ledger, lxw_workbook* wb, const Formats& f,
 }
 
 } // namespace
+
+void check_xlsx_library(const char* soname) { (void)load_xlsxwriter(soname); }
+
+const char* xlsx_library_soname() noexcept { return STOCKPILE_XLSXWRITER_SONAME; }
 
 void write_xlsx(const Ledger& ledger, const std::filesystem::path& file,
                 const ExportOptions& options, const MovementQuery& query,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "canonical.hpp"      // kGenesisHash
+#include "export_detail.hpp"   // the xlsx library, opened on the first workbook
 #include "movement_chain.hpp" // the chain hash a receiver recomputes
 #include "stockpile/csv.hpp"
 #include "stockpile/error.hpp"
@@ -474,6 +475,24 @@ TEST_CASE("export to a file: written whole through a temporary file, or not at a
     REQUIRE(calls.size() == 1);
     CHECK(calls.back() == std::pair<std::int64_t, std::int64_t>{7, 7});
   }
+}
+
+TEST_CASE("export xlsx: a missing or wrong library fails the export alone, naming it") {
+  // libxlsxwriter is opened on the first workbook (lib/export_xlsx.cpp); on a machine without
+  // it an xlsx export must fail with the library's name, and every other command must work.
+  using stockpile::detail::check_xlsx_library;
+  CHECK_THROWS_WITH_AS(check_xlsx_library("libstockpile-no-such-library.so.0"),
+                       doctest::Contains("xlsx: cannot load libstockpile-no-such-library.so.0"),
+                       StorageError);
+  CHECK_THROWS_WITH_AS(check_xlsx_library("libstockpile-no-such-library.so.0"),
+                       doctest::Contains("(install libxlsxwriter)"), StorageError);
+  // A library that loads but is not libxlsxwriter: the first function it lacks is named.
+  CHECK_THROWS_WITH_AS(check_xlsx_library("libc.so.6"),
+                       doctest::Contains("xlsx: libc.so.6 has no function workbook_new_opt"),
+                       StorageError);
+  // The library the build found has every function the workbook uses.
+  CHECK_NOTHROW(check_xlsx_library(stockpile::detail::xlsx_library_soname()));
+  CHECK(std::string(stockpile::detail::xlsx_library_soname()).starts_with("libxlsxwriter.so"));
 }
 
 TEST_CASE("export xlsx: a workbook with three sheets, frozen headers, defused text, no formulas") {
