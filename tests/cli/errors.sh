@@ -42,3 +42,11 @@ unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 10 --ex
 unchanged stockpile receive --depot LN-01 --material COAT --lot L1 --qty 10 --production 26-1-1 --actor wang.li
 printf 'code,name,unit,shelf_life\nGOOD1,好的,件,\nBAD1,坏的,件,3x\nGOOD2,也好,件,2y\n' > one-bad-row.csv
 unchanged stockpile material import one-bad-row.csv
+# a command registers only its own group of commands (cli/main.cpp): none, or a word that is
+# not a command, lists every choice; depot lists dispatch, which the reserve group adds to
+# it; global options before the command, with their values, are not taken for it
+run stockpile
+run stockpile --db=other.db frobnicate
+run stockpile depot frobnicate
+run stockpile --format json --tz Asia/Shanghai incident frobnicate
+run stockpile --db issue stock
