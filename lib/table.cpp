@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 namespace stockpile {
 
@@ -578,6 +579,35 @@ Table::Table(const Table& other) : columns_(other.columns_) {
   rows_without_columns_ = other.rows_without_columns_;
   reserve(other.size(), other.size() == 0 ? 0 : other.text_bytes_ / other.size() + 1);
   for (std::size_t i = 0; i < other.cells_; ++i) append_cell(view(other.place(i)));
+}
+
+Table::Table(Table&& other) noexcept
+    : columns_(std::move(other.columns_)), places_(std::move(other.places_)),
+      cells_(std::exchange(other.cells_, 0)), texts_(std::move(other.texts_)),
+      text_end_(std::exchange(other.text_end_, nullptr)),
+      text_room_(std::exchange(other.text_room_, 0)),
+      text_bytes_(std::exchange(other.text_bytes_, 0)),
+      next_text_block_(std::exchange(other.next_text_block_, kTextBlock)),
+      rows_without_columns_(std::exchange(other.rows_without_columns_, 0)) {
+  other.places_.clear();
+  other.texts_.clear();
+}
+
+Table& Table::operator=(Table&& other) noexcept {
+  if (this != &other) {
+    columns_ = std::move(other.columns_);
+    places_ = std::move(other.places_);
+    cells_ = std::exchange(other.cells_, 0);
+    texts_ = std::move(other.texts_);
+    text_end_ = std::exchange(other.text_end_, nullptr);
+    text_room_ = std::exchange(other.text_room_, 0);
+    text_bytes_ = std::exchange(other.text_bytes_, 0);
+    next_text_block_ = std::exchange(other.next_text_block_, kTextBlock);
+    rows_without_columns_ = std::exchange(other.rows_without_columns_, 0);
+    other.places_.clear();
+    other.texts_.clear();
+  }
+  return *this;
 }
 
 Table& Table::operator=(const Table& other) {

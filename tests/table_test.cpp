@@ -359,9 +359,18 @@ TEST_CASE("table: many rows, cells larger than a block and copies keep every cel
   // The copy's cells are its own: adding to it or dropping the original leaves them be.
   copy.add_row({Cell::num("x"), Cell::str("added"), Cell::null()});
   CHECK(t.size() == kRows);
+  CHECK(copy.size() == kRows + 1);
   {
     Table gone = std::move(t);
-    copy = gone;
+    // The header promises an empty table after a move.
+    CHECK(t.size() == 0); // NOLINT(bugprone-use-after-move,clang-analyzer-cplusplus.Move)
+    CHECK(t.columns().empty()); // NOLINT(bugprone-use-after-move)
+    CHECK(gone.size() == kRows);
+    CHECK(holds_every_row(gone));
+    Table moved_again({Column{"x"}});
+    moved_again = std::move(gone);
+    CHECK(moved_again.size() == kRows);
+    copy = moved_again;
   }
   CHECK(holds_every_row(copy));
   CHECK(copy.size() == kRows);

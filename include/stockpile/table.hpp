@@ -67,8 +67,11 @@ public:
   // A copy holds the same cells in storage of its own.
   Table(const Table& other);
   Table& operator=(const Table& other);
-  Table(Table&&) noexcept = default;
-  Table& operator=(Table&&) noexcept = default;
+  // A moved-from table is empty, with the same columns' storage gone: its counters and its
+  // place for the next text are reset, so that adding to it never writes into the blocks the
+  // other table now owns.
+  Table(Table&& other) noexcept;
+  Table& operator=(Table&& other) noexcept;
   ~Table() = default;
 
 private:
