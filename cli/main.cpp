@@ -93,25 +93,31 @@ std::string_view command_word(int argc, const char* const* argv) {
   return {};
 }
 
-void register_commands(CLI::App& app, std::string_view command) {
+bool names(const CommandGroup& group, std::string_view command) {
+  return std::find(group.commands.begin(), group.commands.end(), command) !=
+         group.commands.end();
+}
+
+// Whether some group registers `command` at the top level.
+bool known_command(std::string_view command) {
   const auto& groups = command_groups();
-  const auto names = [&](const CommandGroup& g) {
-    return std::find(g.commands.begin(), g.commands.end(), command) != g.commands.end();
-  };
-  const bool known = std::any_of(groups.begin(), groups.end(), names);
-  for (const auto& g : groups) {
-    if (!known || names(g)) g.setup(app);
+  return std::any_of(groups.begin(), groups.end(),
+                     [&](const CommandGroup& g) { return names(g, command); });
+}
+
+void register_commands(CLI::App& app, std::string_view command) {
+  const bool known = known_command(command);
+  for (const auto& g : command_groups()) {
+    if (!known || names(g, command)) g.setup(app);
   }
+#ifndef NDEBUG
   if (known) return;
   // Every group is registered here: a command missing from the table above would only be
   // slower (it registers all), but say so where the tests run.
   for (const auto* sub : app.get_subcommands({})) {
-    const bool listed = std::any_of(groups.begin(), groups.end(), [&](const CommandGroup& g) {
-      return std::find(g.commands.begin(), g.commands.end(), sub->get_name()) != g.commands.end();
-    });
-    assert(listed && "a top-level command missing from command_groups()");
-    (void)listed;
+    assert(known_command(sub->get_name()) && "a top-level command missing from command_groups()");
   }
+#endif
 }
 
 } // namespace
