@@ -216,6 +216,46 @@ TEST_CASE("import movements: stock may not go negative on the row's own day") {
   CHECK(errors[0].message.find("has only 0") != std::string::npos);
 }
 
+TEST_CASE("import movements: a back-dated row may not take what a later day needs") {
+  // TENT at LN-01: 10 on the 10th, 2 from the 20th, 12 from the 25th. Five more taken on the
+  // 15th would leave the 20th at -3, though 12 are there now: the import answers "now" without
+  // a query only for a row dated on or after every movement, in the ledger or its own.
+  const std::string history = "kind,date,depot,material,lot,quantity,actor\n"
+                              "receive,2026-01-10,LN-01,TENT,,10,wang.li\n"
+                              "issue,2026-01-20,LN-01,TENT,,8,wang.li\n"
+                              "receive,2026-01-25,LN-01,TENT,,10,wang.li\n";
+  const std::string late = "issue,2026-01-15,LN-01,TENT,,5,wang.li\n";
+  SUBCASE("the later days earlier in the same file") {
+    Depots d;
+    const auto errors = errors_of(d.ledger, history + late);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].line == 5);
+    CHECK(errors[0].message.find("has only 2 顶 of TENT") != std::string::npos);
+    CHECK(d.movement_count() == 0);
+  }
+  SUBCASE("the later days already in the ledger") {
+    Depots d;
+    (void)d.ledger.import_movements(history, "history.csv");
+    const auto before = d.movement_count();
+    const auto errors =
+        errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor\n" + late);
+    REQUIRE(errors.size() == 1);
+    CHECK(errors[0].line == 2);
+    CHECK(errors[0].message.find("has only 2 顶 of TENT") != std::string::npos);
+    CHECK(d.movement_count() == before);
+    CHECK(d.stock_of("LN-01", "TENT") == qty("12"));
+  }
+  SUBCASE("what every later day can spare is taken") {
+    Depots d;
+    const auto r = d.ledger.import_movements(
+        history + "issue,2026-01-15,LN-01,TENT,,2,wang.li\n"
+                  "issue,2026-01-25,LN-01,TENT,,10,wang.li\n",
+        "spare.csv");
+    CHECK(r.movements_written == 5);
+    CHECK(d.stock_of("LN-01", "TENT") == qty("0"));
+  }
+}
+
 TEST_CASE("import movements: columns in any order and case; a lot read once stays right") {
   Depots d;
   (void)d.ledger.import_movements(kOpening, "opening.csv"); // M-1: 75 left at LN-01

@@ -259,6 +259,13 @@ Quantity SqliteStore::min_balance_from(const std::string& depot, std::int64_t lo
   return std::min(now, Quantity::from_thousandths(q->getColumn(0).getInt64()));
 }
 
+std::string SqliteStore::latest_movement_date() const {
+  // One seek to the end of the movements_date index.
+  auto q = cached("SELECT max(date) FROM movements");
+  if (!q->executeStep() || q->getColumn(0).isNull()) return {};
+  return q->getColumn(0).getString();
+}
+
 // ---- operations and movements -------------------------------------------------------------
 
 std::optional<SqliteStore::OperationRow>

@@ -131,6 +131,9 @@ public:
   // as it stands (the caller has read it): the answer when nothing is dated after `day`.
   [[nodiscard]] Quantity min_balance_from(const std::string& depot, std::int64_t lot_id,
                                           const std::string& day, Quantity now) const;
+  // The latest date any movement carries ("YYYY-MM-DD"), empty for a ledger without
+  // movements: nothing is dated after it, at any depot or lot.
+  [[nodiscard]] std::string latest_movement_date() const;
 
   // What of a lot is out (issued and not yet returned) over every depot: its issues and
   // returns that no movement reverses, summed and negated (issues are negative). Zero for a
