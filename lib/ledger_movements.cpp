@@ -225,8 +225,10 @@ namespace detail {
 
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
                                 const std::vector<Leg>& legs, BalanceBook* book,
-                                std::optional<ChainHead>* head) {
+                                std::optional<ChainHead>* head,
+                                std::vector<std::int64_t>* lot_ids) {
   std::vector<Movement> out;
+  if (lot_ids != nullptr) lot_ids->clear();
   const std::string now = impl.now();
   std::string prev;
   std::int64_t id = 0;
@@ -246,6 +248,7 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
       auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
       lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);
     }
+    if (lot_ids != nullptr) lot_ids->push_back(lot_id);
     std::optional<Quantity> held;
     if (book) {
       held = book->balance(leg.depot.str(), lot_id);

@@ -83,8 +83,11 @@ struct ChainHead {
 // and left in it once every leg is written: a caller posting many operations in one
 // transaction (the import) reads it once, not once per operation. A posting that fails
 // leaves it empty (some legs may have been written), so the next one reads the table.
+// With `lot_ids`, it receives each leg's lots-table id, in the order of the legs (a lot the
+// posting created included), so that a caller keeping lots need not read them back.
 std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, const Header& h,
                                 const std::vector<Leg>& legs, BalanceBook* book = nullptr,
-                                std::optional<ChainHead>* head = nullptr);
+                                std::optional<ChainHead>* head = nullptr,
+                                std::vector<std::int64_t>* lot_ids = nullptr);
 
 } // namespace stockpile::detail
