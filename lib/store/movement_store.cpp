@@ -197,7 +197,7 @@ void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Qua
     // INSERT ... SELECT ... ON CONFLICT for every write cost SQLite a temporary table per row
     // (the table has triggers), a third of an import's balance writes.
     auto q = cached("UPDATE balances SET quantity = ?3 WHERE depot = ?1 AND lot_id = ?2");
-    q->bind(1, depot);
+    q->bindNoCopy(1, depot); // outlives exec(): no copy (insert_movement says why)
     q->bind(2, lot_id);
     q->bind(3, quantity.thousandths());
     if (q->exec() != 1) {
@@ -215,7 +215,7 @@ void SqliteStore::set_balance(const std::string& depot, std::int64_t lot_id, Qua
                   "production) VALUES (?1, ?2, ?3, (SELECT expiry FROM lots WHERE id = ?2), "
                   "(SELECT material FROM lots WHERE id = ?2), (SELECT lot FROM lots WHERE id = ?2), "
                   "(SELECT production FROM lots WHERE id = ?2))");
-  q->bind(1, depot);
+  q->bindNoCopy(1, depot);
   q->bind(2, lot_id);
   q->bind(3, quantity.thousandths());
   try {
@@ -282,11 +282,12 @@ std::int64_t SqliteStore::insert_operation(const std::string& kind, const std::s
                                            const std::string& digest, const std::string& now) {
   auto q = cached("INSERT INTO operations (kind, idempotency_key, request_digest, "
                             "recorded_at) VALUES (?, ?, ?, ?)");
-  q->bind(1, kind);
+  // Bound without copies, as in insert_movement: the strings outlive exec().
+  q->bindNoCopy(1, kind);
   if (key.empty()) q->bind(2);
-  else q->bind(2, key);
-  q->bind(3, digest);
-  q->bind(4, now);
+  else q->bindNoCopy(2, key);
+  q->bindNoCopy(3, digest);
+  q->bindNoCopy(4, now);
   q->exec();
   return db_->getLastInsertRowid();
 }
@@ -307,6 +308,12 @@ std::int64_t SqliteStore::next_movement_id() const { return movement_sequence() 
 
 void SqliteStore::insert_movement(const Movement& m, std::int64_t lot_id,
                                   const std::string& prev_hash) {
+  // The text is bound without a copy (SQLITE_STATIC): every string below outlives exec(),
+  // where SQLite reads it into the row, and the cached statement's bindings are cleared when
+  // `q` goes out of scope. Copied, the thirteen strings cost a malloc, a memcpy and a free
+  // each for every movement an import posts.
+  const std::string date = m.date.to_string(); // both short enough to need no allocation
+  const std::string kind(to_string(m.kind));
   auto q = cached(
                       "INSERT INTO movements (id, operation, date, recorded_at, kind, depot, "
                       "lot_id, quantity, actor, counterparty, incident, document, reason, note, "
@@ -314,24 +321,26 @@ void SqliteStore::insert_movement(const Movement& m, std::int64_t lot_id,
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q->bind(1, m.id);
   q->bind(2, m.operation);
-  q->bind(3, m.date.to_string());
-  q->bind(4, m.recorded_at);
-  q->bind(5, std::string(to_string(m.kind)));
-  q->bind(6, m.depot.str());
+  q->bindNoCopy(3, date);
+  q->bindNoCopy(4, m.recorded_at);
+  q->bindNoCopy(5, kind);
+  q->bindNoCopy(6, m.depot.str());
   q->bind(7, lot_id);
   q->bind(8, m.quantity.thousandths());
-  q->bind(9, m.actor.str());
-  q->bind(10, m.counterparty);
-  bind_optional(*q, 11, m.incident ? std::optional<std::string>(m.incident->str()) : std::nullopt);
-  q->bind(12, m.document);
-  q->bind(13, m.reason);
-  q->bind(14, m.note);
-  bind_optional(*q, 15, m.approver ? std::optional<std::string>(m.approver->str()) : std::nullopt);
-  q->bind(16, m.unusable_reason);
+  q->bindNoCopy(9, m.actor.str());
+  q->bindNoCopy(10, m.counterparty);
+  if (m.incident) q->bindNoCopy(11, m.incident->str());
+  else q->bind(11);
+  q->bindNoCopy(12, m.document);
+  q->bindNoCopy(13, m.reason);
+  q->bindNoCopy(14, m.note);
+  if (m.approver) q->bindNoCopy(15, m.approver->str());
+  else q->bind(15);
+  q->bindNoCopy(16, m.unusable_reason);
   if (m.reverses) q->bind(17, *m.reverses);
   else q->bind(17);
-  q->bind(18, prev_hash);
-  q->bind(19, m.hash);
+  q->bindNoCopy(18, prev_hash);
+  q->bindNoCopy(19, m.hash);
   q->exec();
 }
 
