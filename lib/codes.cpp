@@ -1,5 +1,6 @@
 #include "stockpile/codes.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 
@@ -52,10 +53,17 @@ std::optional<char32_t> decode(std::string_view text, std::size_t& pos) noexcept
   return cp;
 }
 
-bool is_code_ascii(char32_t c) noexcept {
-  return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9') ||
-         c == U'-' || c == U'_' || c == U'.';
-}
+// The ASCII characters a code may hold, as a table: an import checks a dozen codes a row.
+constexpr std::array<bool, 128> kCodeAscii = [] {
+  std::array<bool, 128> t{};
+  for (char32_t c = 0; c < 128; ++c) {
+    t[c] = (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z') || (c >= U'0' && c <= U'9') ||
+           c == U'-' || c == U'_' || c == U'.';
+  }
+  return t;
+}();
+
+bool is_code_ascii(char32_t c) noexcept { return c < 128 && kCodeAscii[c]; }
 
 // Non-ASCII characters that are blank, invisible or control characters: two codes differing
 // only by one of them would look identical on screen and on paper.

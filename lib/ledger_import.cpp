@@ -42,10 +42,10 @@ constexpr std::array<std::string_view, 17> kOptional = {
 
 // The export defuses text a spreadsheet would run as a formula by prefixing '; undo exactly
 // that, so an exported note "+1-2" comes back as it was.
-std::string undefuse(std::string s) {
+std::string_view undefuse(std::string_view s) {
   if (s.size() >= 2 && s[0] == '\'' &&
       std::string_view("=+-@\t\r\n").find(s[1]) != std::string_view::npos) {
-    s.erase(0, 1);
+    s.remove_prefix(1);
   }
   return s;
 }
@@ -61,9 +61,9 @@ std::int64_t parse_id(std::string_view text, std::string_view field) {
   return v;
 }
 
-template <class C> C parse_code(const std::string& text, std::string_view field) {
+template <class C> C parse_code(std::string_view text, std::string_view field) {
   validate_code(text, field);
-  return C(text);
+  return C(std::string(text));
 }
 
 // Whole numbers seen so far (the file's ids). Files list them in increasing order: those go
@@ -122,10 +122,12 @@ public:
     static_assert(std::size(kNames) == static_cast<std::size_t>(F::Count));
     for (std::size_t i = 0; i < std::size(kNames); ++i) index_[i] = header.column(kNames[i]);
   }
-  // The cell's text (undefused), or empty when the file has no such column.
-  [[nodiscard]] std::string cell(const CsvRecord& rec, Field f) const {
+  // The cell's text (undefused), or empty when the file has no such column. A view of the
+  // record's field, not a copy: each row's two dozen cells are read twice (the check, then
+  // the posting), and most go on to be parsed, not kept.
+  [[nodiscard]] std::string_view cell(const CsvRecord& rec, Field f) const {
     const auto& i = index_[static_cast<std::size_t>(f)];
-    return i ? undefuse(rec.fields[*i]) : std::string();
+    return i ? undefuse(rec.fields[*i]) : std::string_view();
   }
 
 private:
