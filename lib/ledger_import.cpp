@@ -322,6 +322,7 @@ private:
   struct KnownLot {
     Lot lot;
     std::optional<std::int64_t> id;
+    bool is_new = false; // in neither the ledger nor an earlier row of the operation
   };
 
   // The lots table's row for a lot, read once and kept: an import names the same lots over
@@ -380,7 +381,7 @@ private:
       return {old, row->id};
     }
     if (pending_lots_.count({m.code.str(), number->str()})) {
-      return {pending_lots_.at({m.code.str(), number->str()}), std::nullopt};
+      return {pending_lots_.at({m.code.str(), number->str()}), std::nullopt, false};
     }
     if (r.kind != MovementKind::Receive && r.kind != MovementKind::Adjust &&
         number->str() != kImplicitLot) {
@@ -395,7 +396,7 @@ private:
                          fmt::format("is before the production date {}",
                                      lot.production->to_string()));
     }
-    return {lot, std::nullopt};
+    return {lot, std::nullopt, true};
   }
 
   Leg leg_of(const Row& r, std::map<std::pair<std::string, std::string>, Quantity>& delta) {
@@ -415,14 +416,15 @@ private:
     // A return row follows the rules of `stockpile return`: an import must not post what the
     // command refuses.
     if (r.kind == MovementKind::Return) check_recoverable(m);
-    const auto [lot, lot_id] = lot_of(r, m);
+    const auto [lot, lot_id, new_lot] = lot_of(r, m);
     if (r.kind == MovementKind::Return) check_returnable(impl_, m, lot, r.quantity, "quantity");
     Quantity q = r.quantity;
     const bool out = r.kind == MovementKind::Issue || r.kind == MovementKind::TransferOut ||
                      r.kind == MovementKind::Dispose;
     if (out && q.is_positive()) q = -q;
     check_stock(r, lot, lot_id, q, m.unit, delta);
-    return Leg{r.kind, r.depot, lot, q, r.reason, r.approver, r.unusable_reason, {}, lot_id};
+    return Leg{r.kind, r.depot, lot, q, r.reason, r.approver, r.unusable_reason, {}, lot_id,
+               new_lot};
   }
 
   Leg reversal_leg(const Row& r, std::map<std::pair<std::string, std::string>, Quantity>& delta) {
@@ -561,7 +563,8 @@ private:
     for (const Row& r : rows) {
       try {
         legs.push_back(leg_of(r, delta));
-        if (r.kind == MovementKind::Receive || r.kind == MovementKind::Adjust) {
+        if (r.kind == MovementKind::Receive || r.kind == MovementKind::Adjust ||
+            legs.back().new_lot) { // a later row of the operation finds it here, not as new
           pending_lots_.emplace(std::pair{legs.back().lot.material.str(),
                                           legs.back().lot.number.str()},
                                 legs.back().lot);

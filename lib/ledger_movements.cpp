@@ -244,6 +244,8 @@ std::vector<Movement> post_legs(Ledger::Impl& impl, std::int64_t operation, cons
     std::int64_t lot_id = 0;
     if (leg.lot_id) {
       lot_id = *leg.lot_id;
+    } else if (leg.new_lot) {
+      lot_id = impl.store.insert_lot(leg.lot, now);
     } else {
       auto row = impl.store.lot(leg.lot.material.str(), leg.lot.number.str());
       lot_id = row ? row->id : impl.store.insert_lot(leg.lot, now);

@@ -31,6 +31,11 @@ struct Leg {
   // The lots table's id of `lot` when the planner already read it (then `lot` is that row's
   // label): post_legs skips the lookup. Unset: looked up, or created.
   std::optional<std::int64_t> lot_id = std::nullopt;
+  // Without lot_id: the planner looked for `lot` in the ledger, found none, and no earlier leg
+  // of the posting creates it, so post_legs inserts it without looking again (a new lot was
+  // looked up twice: 139k reads that found nothing in a 1M-row import). Set wrongly, the
+  // insert fails on the lots' unique key and the posting with it.
+  bool new_lot = false;
 };
 
 struct Header {

@@ -288,6 +288,29 @@ TEST_CASE("import movements: columns in any order and case; a lot read once stay
   CHECK(d.stock_of("LN-01", "MED") == qty("48")); // nothing written
 }
 
+TEST_CASE("import movements: a new lot received at two depots in one operation is one lot") {
+  Depots d;
+  (void)d.ledger.import_movements(kOpening, "opening.csv"); // LN-01 MED 75, LZ-01 MED 30
+  // The import creates a lot it found in neither the ledger nor the operation's earlier rows
+  // without looking for it again; the second row of operation 20 names the lot the first
+  // creates, and must find it rather than create it twice.
+  const auto r = d.ledger.import_movements(
+      "operation,kind,date,depot,material,lot,quantity,expiry,actor\n"
+      "20,receive,2026-02-02,LN-01,MED,M-7,8,2027-03-31,wang.li\n"
+      "20,receive,2026-02-02,LZ-01,MED,M-7,4,2027-03-31,wang.li\n"
+      "21,issue,2026-02-03,LZ-01,MED,M-7,3,,wang.li\n",
+      "two-depots.csv");
+  CHECK(r.operations_written == 2);
+  CHECK(r.movements_written == 3);
+  CHECK(d.stock_of("LN-01", "MED") == qty("83")); // M-1 75, M-7 8
+  CHECK(d.stock_of("LZ-01", "MED") == qty("31")); // M-2 30, M-7 4 − 3
+  CHECK(d.ledger.lot(MaterialCode("MED"), LotNumber("M-7")).expiry == Date::parse("2027-03-31"));
+  const auto moves = d.ledger.movements(MovementQuery{.lot = LotNumber("M-7")});
+  REQUIRE(moves.size() == 3);
+  CHECK(moves[0].operation == moves[1].operation);
+  CHECK_NOTHROW((void)d.ledger.verify());
+}
+
 TEST_CASE("import movements: transfers, reversals by file id, operations and adjustments") {
   Depots d;
   const std::string csv =
