@@ -348,6 +348,38 @@ private:
     return &lots_.add(std::move(key), std::move(*row));
   }
 
+  // What is out of a lot (issued and not returned, across every depot), as `stockpile return`
+  // counts it: summed from the ledger the first time a return names the lot, then kept as the
+  // import posts (count_out()). Every return summed its lot's history in SQL: 16,560 returns
+  // in the 1M file, 5 % of that import.
+  Quantity out_of(const MaterialCode& material, const LotNumber& number) {
+    auto key = lot_key(material, number);
+    auto it = out_.find(key);
+    if (it == out_.end()) {
+      if (out_.size() >= kLotCache) out_.clear(); // bounded like the lots: summed again
+      it = out_.emplace(std::move(key), impl_.store.lot_out(material.str(), number.str())).first;
+    }
+    return it->second;
+  }
+  // The legs just posted, counted into the lots out_ holds: an issue or a return changes what
+  // is out by its quantity (negative out, positive back). A reversal makes the lot be summed
+  // again from the ledger, where the SQL leaves the reversed row out.
+  void count_out(const std::vector<Leg>& legs) {
+    for (const Leg& leg : legs) {
+      if (leg.kind != MovementKind::Issue && leg.kind != MovementKind::Return &&
+          leg.kind != MovementKind::Reverse) {
+        continue;
+      }
+      const auto it = out_.find(lot_key(leg.lot.material, leg.lot.number));
+      if (it == out_.end()) continue;
+      if (leg.kind == MovementKind::Reverse) {
+        out_.erase(it);
+      } else {
+        it->second -= leg.quantity;
+      }
+    }
+  }
+
   // The lot a row names, checked against the material and (for receipts) created or matched.
   KnownLot lot_of(const Row& r, const Material& m) {
     std::optional<LotNumber> number = r.lot;
@@ -417,7 +449,9 @@ private:
     // command refuses.
     if (r.kind == MovementKind::Return) check_recoverable(m);
     const auto [lot, lot_id, new_lot] = lot_of(r, m);
-    if (r.kind == MovementKind::Return) check_returnable(impl_, m, lot, r.quantity, "quantity");
+    if (r.kind == MovementKind::Return) {
+      check_returnable(m, lot, out_of(m.code, lot.number), r.quantity, "quantity");
+    }
     Quantity q = r.quantity;
     const bool out = r.kind == MovementKind::Issue || r.kind == MovementKind::TransferOut ||
                      r.kind == MovementKind::Dispose;
@@ -588,6 +622,7 @@ private:
                 store::SqliteStore::LotRow{lot_ids_[i], legs[i].lot});
     }
     pending_lots_.clear();
+    count_out(legs);
     for (std::size_t i = 0; i < rows.size(); ++i) remember_id(rows[i], written[i].id);
     return {false};
   }
@@ -644,9 +679,11 @@ public:
       } catch (const RowFailure& f) {
         errors_.push_back({f.line, f.message});
         pending_lots_.clear();
+        out_.clear(); // a posting that failed partway may have written some legs
       } catch (const Error& e) {
         errors_.push_back({rows.front().line, e.what()});
         pending_lots_.clear();
+        out_.clear();
       }
       done += rows.size();
       if (options.progress && (done >= next_report || done == total_rows_)) {
@@ -721,6 +758,7 @@ private:
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
   static constexpr std::size_t kLotCache = 1 << 14;
   GenerationalCache<store::SqliteStore::LotRow> lots_{kLotCache}; // by material\nnumber
+  std::unordered_map<std::string, Quantity> out_; // out_of(), by material\nnumber
   std::vector<std::int64_t> lot_ids_; // post_legs' lot ids for the operation just posted
   // The balances the import moved, written once each at the end or when the book is full
   // (balance_book.hpp).

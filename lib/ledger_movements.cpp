@@ -60,7 +60,11 @@ void check_recoverable(const Material& m) {
 
 void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lot,
                       Quantity wanted, std::string_view field) {
-  const Quantity out = impl.store.lot_out(m.code.str(), lot.number.str());
+  check_returnable(m, lot, impl.store.lot_out(m.code.str(), lot.number.str()), wanted, field);
+}
+
+void check_returnable(const Material& m, const Lot& lot, Quantity out, Quantity wanted,
+                      std::string_view field) {
   if (out < wanted) {
     // More coming back than ever left would create stock out of nothing.
     const std::string what = m.lot_tracked ? fmt::format("lot {} of {}", lot.number.str(),

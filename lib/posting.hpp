@@ -67,6 +67,10 @@ void check_recoverable(const Material& m);
 // returns do not count), across every depot.
 void check_returnable(const Ledger::Impl& impl, const Material& m, const Lot& lot,
                       Quantity wanted, std::string_view field);
+// The same against `out`, what is out of the lot as the caller has counted it (the import
+// keeps it as it posts).
+void check_returnable(const Material& m, const Lot& lot, Quantity out, Quantity wanted,
+                      std::string_view field);
 
 // The request fields every kind shares, for the idempotency digest.
 [[nodiscard]] Canonical request_of(std::string_view kind, const Header& h);

@@ -183,6 +183,32 @@ TEST_CASE("import movements: a return follows the rules of `stockpile return`") 
   CHECK(d.movement_count() == before);
 }
 
+TEST_CASE("import movements: what is out of a lot is counted through the file") {
+  Depots d;
+  d.ledger.import_materials("code,name,unit,lot_tracked,recoverable\nBOAT,艇,艘,no,yes\n", "m");
+  // The import sums what is out of a lot once, then counts the issues, returns and reversals
+  // it posts: each return here is checked against the rows before it in the same file.
+  const std::string rows =
+      "id,kind,date,depot,material,lot,quantity,actor,reason,reverses\n"
+      "1,receive,2026-03-01,LN-01,BOAT,,10,wang.li,,\n"
+      "2,issue,2026-03-02,LN-01,BOAT,,6,wang.li,,\n"
+      "3,return,2026-03-03,LN-01,BOAT,,2,wang.li,,\n"              // 6 out, then 4
+      "4,issue,2026-03-04,LN-01,BOAT,,1,wang.li,,\n"               // 5
+      "5,return,2026-03-05,LN-01,BOAT,,5,wang.li,,\n"              // 0
+      "6,reverse,2026-03-06,LN-01,BOAT,,-5,wang.li,counted twice,5\n" // 5 again
+      "7,return,2026-03-07,LN-01,BOAT,,5,wang.li,,\n";             // 0
+  const auto errors = errors_of(d.ledger, rows + "8,return,2026-03-08,LN-01,BOAT,,1,wang.li,,\n");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].line == 9);
+  CHECK(errors[0].message.find("quantity \"1\": only 0 艘 of BOAT is out") != std::string::npos);
+  CHECK(d.stock_of("LN-01", "BOAT") == qty("0")); // nothing written
+
+  const auto r = d.ledger.import_movements(rows, "returns.csv");
+  CHECK(r.movements_written == 7);
+  CHECK(d.stock_of("LN-01", "BOAT") == qty("10")); // 10 − 6 + 2 − 1 + 5 − 5 + 5
+  CHECK_NOTHROW((void)d.ledger.verify());
+}
+
 TEST_CASE("import movements: free text has the limits of the commands") {
   Depots d;
   const auto errors =
