@@ -356,8 +356,7 @@ TEST_CASE("verify: tampering with the file is named by verify") {
   SUBCASE("expect_head after the history was cut back") {
     REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
                       "DELETE FROM movements WHERE id = 5;"
-                      "DELETE FROM sqlite_sequence WHERE name = 'movements';"
-                      "INSERT INTO sqlite_sequence (name, seq) VALUES ('movements', 4);"
+                      "UPDATE meta SET value = '4' WHERE key = 'movement_sequence';"
                       "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
                       "BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a "
                       "reversal instead'); END;") == 0);
@@ -471,8 +470,23 @@ TEST_CASE("verify: with the history read in parts, the first problem in id order
 // Takes a ledger file back from schema version 10 to 9 as version 9 left it (same schema, same
 // digest): the totals triggers looking up each balance's lot, and the kind check as a list (its
 // text edited back to exactly what version 2 wrote, which version 10's edit looks for).
+// From version 12 to 11: the movements and operations with AUTOINCREMENT again (their text as
+// version 1 wrote it), their sequences back in sqlite_sequence (as SQLite keeps them: the
+// highest id each table ever had), and no sequence in meta.
+const std::string kBackToVersion11 =
+    "PRAGMA writable_schema = ON;"
+    "UPDATE sqlite_schema SET sql = replace(sql, 'id              INTEGER PRIMARY KEY,', "
+    "'id              INTEGER PRIMARY KEY AUTOINCREMENT,') "
+    "WHERE name IN ('movements', 'operations');"
+    "PRAGMA writable_schema = OFF;"
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'movements', CAST(value AS INTEGER) "
+    "FROM meta WHERE key = 'movement_sequence' AND value <> '0';"
+    "INSERT INTO sqlite_sequence (name, seq) SELECT 'operations', max(id) FROM operations "
+    "HAVING max(id) IS NOT NULL;"
+    "DELETE FROM meta WHERE key = 'movement_sequence';";
+
 // From version 11 to 10: without the index of a stocktake's counts by lot.
-const std::string kBackToVersion10 = "DROP INDEX stocktake_counts_lot;";
+const std::string kBackToVersion10 = kBackToVersion11 + "DROP INDEX stocktake_counts_lot;";
 
 const std::string kBackToVersion9 =
     kBackToVersion10 + "DROP TRIGGER balances_insert_total; DROP TRIGGER balances_update_total;"
@@ -570,6 +584,74 @@ TEST_CASE("verify: a lot spread over five depots is summed per depot, past the f
   }
 }
 
+// One more TENT received at LN-01: the movement a test writes after tampering or a migration.
+ReceiveRequest one_more_tent() {
+  return {.depot = DepotCode("LN-01"),
+          .material = MaterialCode("TENT"),
+          .lot = std::nullopt,
+          .quantity = qty("1"),
+          .date = day("2026-11-21"),
+          .actor = keeper()};
+}
+
+TEST_CASE("verify: a ledger made before schema version 12 keeps its movement sequence") {
+  ClosedLedger c;
+  REQUIRE(c.sqlite3(kBackToVersion11 + "PRAGMA user_version = 11;") == 0);
+  REQUIRE(c.query("SELECT seq FROM sqlite_sequence WHERE name = 'movements';") == "5\n");
+  SUBCASE("as it was") {
+    {
+      auto l = Ledger::open(c.file, utc());
+      CHECK(l.schema_version() == 12);
+      CHECK(l.schema_version() == Ledger::latest_schema_version());
+      CHECK(l.verify().head_hash == c.head);
+      // The next id follows on, and the write records it.
+      const auto posted = l.receive(one_more_tent());
+      REQUIRE(posted.movements.size() == 1);
+      CHECK(posted.movements.front().id == 6);
+      CHECK(l.verify().movements == 6);
+    }
+    CHECK(c.query("SELECT count(*) FROM sqlite_schema WHERE name IN ('movements', "
+                  "'operations') AND sql LIKE '%AUTOINCREMENT%';") == "0\n");
+    CHECK(c.query("SELECT count(*) FROM sqlite_sequence WHERE name IN ('movements', "
+                  "'operations');") == "0\n");
+    CHECK(c.query("SELECT value FROM meta WHERE key = 'movement_sequence';") == "6\n");
+    CHECK(c.query("PRAGMA integrity_check;") == "ok\n");
+    CHECK(c.query("PRAGMA user_version;") == "12\n");
+  }
+  SUBCASE("with its last movement removed before the migration") {
+    // sqlite_sequence still says 5: the migration must carry that over, not the table's 4.
+    REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
+                      "DELETE FROM movements WHERE id = 5;"
+                      "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
+                      "BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a "
+                      "reversal instead'); END;") == 0);
+    REQUIRE(c.query("SELECT seq FROM sqlite_sequence WHERE name = 'movements';") == "5\n");
+    CHECK(c.verify_error() == "movement 5 is missing: movements up to 5 were recorded but the "
+                              "ledger ends at 4 (removed from the file)");
+    CHECK(c.query("SELECT value FROM meta WHERE key = 'movement_sequence';") == "5\n");
+  }
+}
+
+TEST_CASE("verify: a removed last movement stays missing after the next write") {
+  // The sequence in meta is not lowered by a write: the next movement does not take the
+  // removed one's id (which would hide the gap), and verify keeps naming it.
+  ClosedLedger c;
+  REQUIRE(c.sqlite3("DROP TRIGGER movements_no_delete;"
+                    "DELETE FROM movements WHERE id = 5;"
+                    "CREATE TRIGGER movements_no_delete BEFORE DELETE ON movements "
+                    "BEGIN SELECT RAISE(ABORT, 'movements are append-only: record a "
+                    "reversal instead'); END;") == 0);
+  {
+    auto l = Ledger::open(c.file, utc());
+    const auto posted = l.receive(one_more_tent());
+    REQUIRE(posted.movements.size() == 1);
+    CHECK(posted.movements.front().id == 6);
+  }
+  CHECK(c.query("SELECT value FROM meta WHERE key = 'movement_sequence';") == "6\n");
+  CHECK(c.verify_error() == "movement 5 is missing: the ledger jumps from movement 4 to 6 "
+                            "(removed from the file)");
+}
+
 TEST_CASE("verify: a ledger made before schema version 11 gets the counts' index by lot") {
   ClosedLedger c;
   REQUIRE(c.sqlite3(kBackToVersion10 + "PRAGMA user_version = 10;") == 0);
@@ -577,13 +659,12 @@ TEST_CASE("verify: a ledger made before schema version 11 gets the counts' index
           "0\n");
   {
     auto l = Ledger::open(c.file, utc());
-    CHECK(l.schema_version() == 11);
     CHECK(l.schema_version() == Ledger::latest_schema_version());
     CHECK(l.verify().head_hash == c.head);
   }
   CHECK(c.query("SELECT sql FROM sqlite_schema WHERE name = 'stocktake_counts_lot';") ==
         "CREATE INDEX stocktake_counts_lot ON stocktake_counts (stocktake, lot_id)\n");
-  CHECK(c.query("PRAGMA user_version;") == "11\n");
+  CHECK(c.query("PRAGMA user_version;") == "12\n");
 }
 
 TEST_CASE("verify: a ledger made before schema version 10 keeps the kind check and its totals") {
@@ -653,7 +734,7 @@ TEST_CASE("verify: a version 9 ledger whose kind check text was rewritten is not
   } catch (const IntegrityError& e) {
     CHECK(e.exit_code() == 3);
     CHECK(std::string(e.what()) == "schema version 10: the edit of the schema's text matched 0 "
-                                   "objects instead of one; nothing was changed (a table's SQL "
+                                   "objects instead of 1; nothing was changed (a table's SQL "
                                    "text is not as stockpile wrote it: restore the file from a "
                                    "copy)");
   }

@@ -299,9 +299,25 @@ std::string SqliteStore::head_hash() const {
 }
 
 std::int64_t SqliteStore::movement_sequence() const {
-  auto q = cached("SELECT seq FROM sqlite_sequence WHERE name = 'movements'");
-  if (!q->executeStep()) return 0;
+  auto q = cached("SELECT max(coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+                  "WHERE key = 'movement_sequence'), 0), "
+                  "coalesce((SELECT max(id) FROM movements), 0))");
+  q->executeStep();
   return q->getColumn(0).getInt64();
+}
+
+void SqliteStore::record_movement_sequence() {
+  // Once per write, not per movement (schema version 12 says why). Read back from the table
+  // rather than counted as movements are inserted: an import rolls a failed operation back to
+  // its savepoint, and a sequence above the last movement would read as a removed tail. Never
+  // lowered: after a tail removed outside stockpile the next ids still skip the removed ones,
+  // and verify keeps reporting the gap.
+  auto q = cached("INSERT INTO meta (key, value) "
+                  "SELECT 'movement_sequence', CAST(last AS TEXT) "
+                  "FROM (SELECT max(id) AS last FROM movements) WHERE last IS NOT NULL "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value "
+                  "WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)");
+  q->exec();
 }
 
 std::int64_t SqliteStore::next_movement_id() const { return movement_sequence() + 1; }
@@ -342,6 +358,7 @@ void SqliteStore::insert_movement(const Movement& m, std::int64_t lot_id,
   q->bindNoCopy(18, prev_hash);
   q->bindNoCopy(19, m.hash);
   q->exec();
+  movements_inserted_ = true;
 }
 
 std::optional<Movement> SqliteStore::movement(std::int64_t id) const {

@@ -16,9 +16,11 @@ namespace stockpile::store {
 struct Migration {
   int version;          // PRAGMA user_version after this migration
   std::string_view sql; // run inside one transaction with the version bump
-  // Run first, with writable_schema: one UPDATE of sqlite_schema that changes exactly one
-  // object's SQL text without changing what the rows must satisfy. Empty: none.
+  // Run first, with writable_schema: one UPDATE of sqlite_schema that changes the SQL text of
+  // exactly `edited_objects` objects without changing what the rows must satisfy or how they
+  // are stored. Empty: none.
   std::string_view schema_edit = {};
+  int edited_objects = 1;
 };
 
 // Runs `m` on `db` inside the caller's transaction: the schema edit (defensive mode lifted for

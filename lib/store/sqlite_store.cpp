@@ -228,12 +228,12 @@ void run_migration(SQLite::Database& db, const Migration& m) {
     const int cookie = db.execAndGet("PRAGMA schema_version").getInt();
     db.exec("PRAGMA writable_schema = ON");
     const int changed = db.exec(std::string(m.schema_edit));
-    if (changed != 1) {
+    if (changed != m.edited_objects) {
       throw IntegrityError(fmt::format("schema version {}: the edit of the schema's text "
-                                       "matched {} objects instead of one; nothing was changed "
+                                       "matched {} objects instead of {}; nothing was changed "
                                        "(a table's SQL text is not as stockpile wrote it: "
                                        "restore the file from a copy)",
-                                       m.version, changed));
+                                       m.version, changed, m.edited_objects));
     }
     db.exec("PRAGMA writable_schema = OFF");
     db.exec(fmt::format("PRAGMA schema_version = {}", cookie + 1));
@@ -353,7 +353,9 @@ int SqliteStore::schema_version() const {
 void SqliteStore::write(const std::function<void()>& fn) {
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    movements_inserted_ = false;
     fn();
+    if (movements_inserted_) record_movement_sequence();
     tx.commit();
   } catch (const Error&) {
     throw;

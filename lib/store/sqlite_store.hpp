@@ -58,7 +58,9 @@ public:
 
   // Runs fn inside one IMMEDIATE transaction: it commits when fn returns and rolls back when
   // fn throws. IMMEDIATE takes the write lock up front, so two writers wait for each other
-  // (busy timeout) instead of failing half-way with "database is locked".
+  // (busy timeout) instead of failing half-way with "database is locked". A write that
+  // inserted movements records the highest movement id in meta before it commits
+  // (movement_sequence).
   void write(const std::function<void()>& fn);
   // Runs fn as one consistent read snapshot.
   void read(const std::function<void()>& fn) const;
@@ -218,7 +220,10 @@ public:
   void for_each_stored_total(
       const std::function<void(std::string_view depot, std::string_view material,
                                std::int64_t quantity)>& fn) const;
-  [[nodiscard]] std::int64_t movement_sequence() const; // highest id ever handed out
+  // The highest movement id ever handed out: the one meta recorded at the last write that
+  // inserted movements (schema version 12), or the highest id in the table if that is higher
+  // (this write's own movements, or rows planted outside stockpile).
+  [[nodiscard]] std::int64_t movement_sequence() const;
   // (depot, material, lot) → quantity as stored in the balances table.
   struct BalanceRow {
     std::string depot, material, lot;
@@ -324,6 +329,10 @@ private:
   // lookups and inserts an import or a posting runs once per row.
   [[nodiscard]] Reused cached(const std::string& sql) const;
   [[nodiscard]] StatementCache& statements() const; // made on first use
+  void record_movement_sequence();
+
+  // Set by insert_movement, cleared when a write starts: the write records the sequence.
+  bool movements_inserted_ = false;
 
   std::filesystem::path path_;
   int busy_timeout_ms_ = 0;
