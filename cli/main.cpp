@@ -126,6 +126,7 @@ int main(int argc, char** argv) {
   using namespace stockpile;
   // The command is the only user of SQLite in its process (stockpile/process.hpp).
   (void)turn_off_sqlite_memory_statistics();
+  (void)keep_sqlite_small_blocks();
   CLI::App app{"stockpile — the ledger of an emergency material reserve (应急物资储备台账)",
                "stockpile"};
   app.set_version_flag("--version", std::string("stockpile ") + STOCKPILE_VERSION);
