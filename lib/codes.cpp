@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "stockpile/error.hpp"
+#include "ascii_run.hpp"
 
 namespace stockpile {
 
@@ -83,7 +84,7 @@ bool is_blank_or_invisible(char32_t c) noexcept {
 
 bool is_valid_utf8(std::string_view text) noexcept {
   std::size_t pos = 0;
-  while (pos < text.size()) {
+  while ((pos = detail::ascii_run_end(text, pos)) < text.size()) {
     if (!decode(text, pos)) return false;
   }
   return true;

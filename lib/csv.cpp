@@ -2,6 +2,8 @@
 
 #include "stockpile/error.hpp"
 
+#include "ascii_run.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -27,12 +29,8 @@ constexpr std::size_t npos = std::string_view::npos;
 // not depend on when another component's validator lands.
 [[nodiscard]] std::size_t first_invalid_utf8(std::string_view s) noexcept {
   std::size_t i = 0;
-  while (i < s.size()) {
+  while ((i = detail::ascii_run_end(s, i)) < s.size()) {
     const unsigned char b0 = byte(s[i]);
-    if (b0 < 0x80) {
-      ++i;
-      continue;
-    }
     std::size_t len = 0;
     unsigned char lo = 0x80;
     unsigned char hi = 0xBF;

@@ -205,3 +205,21 @@ TEST_CASE("codes: is_valid_utf8 is strict") {
   CHECK_FALSE(is_valid_utf8("\xe6\xa3x"));
   CHECK_FALSE(is_valid_utf8("ok\xe6\xa3\xc9"));
 }
+
+
+TEST_CASE("codes: is_valid_utf8 finds a bad byte after any length of ASCII") {
+  // ASCII is skipped eight bytes at a time: a bad byte or a character at any offset from
+  // those words, and ASCII after it, must be read as before.
+  for (std::size_t k = 0; k < 26; ++k) {
+    CAPTURE(k);
+    const std::string ascii(k, 'a');
+    CHECK(is_valid_utf8(ascii));
+    CHECK(is_valid_utf8(ascii + "棉衣" + ascii));
+    CHECK(is_valid_utf8(ascii + "\xf4\x8f\xbf\xbf" + std::string(9, 'b')));
+    CHECK_FALSE(is_valid_utf8(ascii + "\xc3(" + std::string(9, 'b')));
+    CHECK_FALSE(is_valid_utf8(ascii + "\x80"));
+    CHECK_FALSE(is_valid_utf8(ascii + "\xe6\xa3"));
+    CHECK_FALSE(is_valid_utf8(ascii + "棉" + std::string(9, 'b') + "\xff" + ascii));
+    CHECK_FALSE(is_valid_utf8(ascii + "\xed\xa0\x80" + ascii));
+  }
+}

@@ -205,6 +205,22 @@ TEST_CASE("csv: a NUL byte or invalid UTF-8 in a row names the column and shows 
   CHECK(errors_of(parse_csv("a,caf\xe9\n").errors) == "1: invalid UTF-8\n");
 }
 
+TEST_CASE("csv: invalid UTF-8 is found after any length of ASCII, in the column it is in") {
+  for (std::size_t k = 0; k < 20; ++k) {
+    CAPTURE(k);
+    const std::string pad(k, 'x');
+    const auto table = stockpile::read_csv_table(
+        "code,name,qty\nM" + pad + ",棉" + pad + "\xe6\xa3,1\nM2,\"" + pad + "\",\"" + pad +
+            "1\xc0\"\nM3," + pad + "棉衣,2\n",
+        kRequired, kOptional);
+    CHECK(errors_of(table.errors) ==
+          "2: name \"棉" + pad + "\\xe6\\xa3\": is not valid UTF-8\n3: qty \"" + pad +
+              "1\\xc0\": is not valid UTF-8\n");
+    REQUIRE(table.rows.size() == 1);
+    CHECK(table.rows[0].line == 4);
+  }
+}
+
 TEST_CASE("csv: a bad byte under an unknown column quotes the column's name, line breaks and all") {
   // Found by fuzz_catalog: the header's own text named the column unescaped, so one error
   // took two lines at the terminal.
