@@ -1,5 +1,6 @@
 // An SQLite VFS that fails the N-th write, sync or truncate (tests only): a disk that fills up
-// or a controller that reports an I/O error at exactly one chosen point of a write. It wraps
+// or a controller that reports an I/O error at exactly one chosen point of a write. It also
+// counts reads, for what a command fetches from the file. It wraps
 // the default VFS (the unix one) and is the default only while a FaultVfs object lives, so
 // every connection the library opens meanwhile goes through it: the library and SQLiteCpp use
 // the same shared libsqlite3 as the test binary.
@@ -102,6 +103,7 @@ public:
     s.mode = mode;
     s.counted = 0;
     s.injected = 0;
+    s.reads = 0;
     s.trace.clear();
   }
   // Stops failing (the counts stay readable).
@@ -112,6 +114,8 @@ public:
   [[nodiscard]] std::int64_t injected() const { return state().injected; }
   // The kind of every operation seen since arm, in order: 'W'rite, 'S'ync, 'T'runcate.
   [[nodiscard]] const std::string& trace() const { return state().trace; }
+  // Reads since arm (every file; never failed): the pages a command had to fetch.
+  [[nodiscard]] std::int64_t reads() const { return state().reads; }
 
 private:
   enum class Kind { Write, Sync, Truncate };
@@ -124,6 +128,7 @@ private:
     FaultMode mode = FaultMode::Once;
     std::int64_t counted = 0;
     std::int64_t injected = 0;
+    std::int64_t reads = 0;
     std::string trace;
   };
 
@@ -174,6 +179,7 @@ private:
       io.iVersion = 3;
       io.xClose = [](sqlite3_file* f) { return real(f)->pMethods->xClose(real(f)); };
       io.xRead = [](sqlite3_file* f, void* buf, int n, sqlite3_int64 at) {
+        ++state().reads;
         return real(f)->pMethods->xRead(real(f), buf, n, at);
       };
       io.xWrite = [](sqlite3_file* f, const void* buf, int n, sqlite3_int64 at) {
