@@ -505,7 +505,7 @@ CREATE INDEX stocktake_counts_lot ON stocktake_counts (stocktake, lot_id);
 
 // Version 12: performance (issue 8). The movements and operations keep their ids without
 // AUTOINCREMENT. AUTOINCREMENT made SQLite read and rewrite the table's row in sqlite_sequence
-// for every INSERT statement, one per movement and one per operation: 4.5 % of the
+// for every INSERT statement, one per movement and one per operation: 4.1 % of the
 // instructions of a 100,000-row import. What it gave the ledger, the highest movement id ever
 // handed out (verify reports a removed tail with it, and new ids never reuse a removed one), is
 // kept in meta as `movement_sequence` instead, written once per write transaction
