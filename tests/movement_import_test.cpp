@@ -5,6 +5,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "stockpile/csv.hpp"
 
@@ -136,7 +138,8 @@ TEST_CASE("import movements: every bad row is listed with its line and nothing i
   } catch (const ImportError& e) {
     std::vector<std::size_t> lines;
     for (const auto& err : e.errors()) lines.push_back(err.line);
-    // Syntax errors are reported first, without looking at the ledger.
+    // The file is read once: line 3 does not parse, so nothing after it is checked against
+    // the ledger (lines 4 and 5), but every later syntax error is listed.
     CHECK(lines == std::vector<std::size_t>{3, 6, 8});
   }
   // With the syntax fixed, the ledger's rules find the rest.
@@ -160,6 +163,111 @@ TEST_CASE("import movements: every bad row is listed with its line and nothing i
   CHECK(errors[5].message.find("quantity \"1.5\"") != std::string::npos);
   CHECK(d.movement_count() == before); // the good first row was not written either
   CHECK(d.ledger.lots().empty());
+}
+
+TEST_CASE("import movements: the rows before the first syntax error are checked against the "
+          "ledger, the rows after it only parsed") {
+  Depots d;
+  const std::string csv = "kind,date,depot,material,lot,quantity,actor\n"
+                          "receive,2026-01-05,LN-01,MED,M-1,100,wang.li\n" // 2 good
+                          "issue,2026-01-06,LN-01,MED,M-1,101,wang.li\n"   // 3 over-issue
+                          "receive,2026-01-05,LN-01,MED,M-2,5,wang.li\n"   // 4 good
+                          "receive,2026-01-05,LN-01,MED,M-3,0,wang.li\n"   // 5 zero
+                          "issue,2026-01-06,LN-01,MED,M-1,500,wang.li\n"   // 6 over-issue
+                          "receive,2026-01-05,LN-01,MED,M-4,x,wang.li\n";  // 7 bad number
+  const auto errors = errors_of(d.ledger, csv);
+  std::vector<std::size_t> lines;
+  for (const auto& err : errors) lines.push_back(err.line);
+  // Line 3's rule and lines 5 and 7's syntax; line 6 comes after a row that did not parse.
+  CHECK(lines == std::vector<std::size_t>{3, 5, 7});
+  REQUIRE(errors.size() == 3);
+  CHECK(errors[0].message ==
+        "quantity \"101\": depot LN-01 has only 100 盒 of MED lot M-1 on 2026-01-06");
+  CHECK(errors[1].message.find("quantity \"0\"") == 0);
+  CHECK(errors[2].message.find("quantity \"x\"") == 0);
+  // Lines 2 and 4 were posted inside the import's transaction; it rolled back.
+  CHECK(d.movement_count() == 0);
+  CHECK(d.ledger.lots().empty());
+
+  // A record of the wrong width stops the posting the same way.
+  const auto width = errors_of(d.ledger, "kind,date,depot,material,lot,quantity,actor\n"
+                                         "receive,2026-01-05,LN-01,MED,M-1,100,wang.li\n"
+                                         "receive,2026-01-05,LN-01\n"
+                                         "issue,2026-01-06,LN-01,MED,M-1,500,wang.li\n");
+  REQUIRE(width.size() == 1);
+  CHECK(width[0].line == 3);
+  CHECK(width[0].message == "expected 7 fields, found 3");
+  CHECK(d.movement_count() == 0);
+}
+
+TEST_CASE("import movements: a reversal finds its row by file id out of order and after an "
+          "operation already in the ledger") {
+  Depots d;
+  const std::string h =
+      "id,operation,kind,date,depot,material,lot,quantity,actor,reason,reverses,idempotency_key\n";
+  // Ids 3 and 2 come out of order; each is reversed later.
+  (void)d.ledger.import_movements(h + "1,a,receive,2026-01-05,LN-01,MED,M-1,100,wang.li,,,k1\n"
+                                      "3,b,issue,2026-01-06,LN-01,MED,M-1,-10,wang.li,,,\n"
+                                      "2,c,issue,2026-01-06,LN-01,MED,M-1,-20,wang.li,,,\n"
+                                      "4,d,reverse,2026-01-07,LN-01,MED,M-1,20,wang.li,oops,2,\n"
+                                      "5,e,reverse,2026-01-07,LN-01,MED,M-1,10,wang.li,oops,3,\n",
+                                  "one.csv");
+  auto moves = d.ledger.movements();
+  REQUIRE(moves.size() == 5);
+  REQUIRE(moves[3].reverses.has_value());
+  CHECK(*moves[3].reverses == moves[2].id); // file id 2: the third row
+  REQUIRE(moves[4].reverses.has_value());
+  CHECK(*moves[4].reverses == moves[1].id); // file id 3: the second row
+  CHECK(d.stock_of("LN-01", "MED") == qty("100"));
+
+  // File ids start again at 1, whose operation (key k1) is in the ledger already: id 1 is the
+  // ledger's first movement, id 2 the next one written now.
+  const auto r = d.ledger.import_movements(
+      h + "1,a,receive,2026-01-05,LN-01,MED,M-1,100,wang.li,,,k1\n"
+          "2,f,issue,2026-01-08,LN-01,MED,M-1,-5,wang.li,,,\n"
+          "3,g,reverse,2026-01-09,LN-01,MED,M-1,5,wang.li,wrong depot,2,\n"
+          "4,h,reverse,2026-01-09,LN-01,MED,M-1,-100,wang.li,never came,1,\n",
+      "two.csv");
+  CHECK(r.operations_replayed == 1);
+  CHECK(r.movements_written == 3);
+  moves = d.ledger.movements();
+  REQUIRE(moves.size() == 8);
+  REQUIRE(moves[6].reverses.has_value());
+  CHECK(*moves[6].reverses == moves[5].id);
+  REQUIRE(moves[7].reverses.has_value());
+  CHECK(*moves[7].reverses == moves[0].id);
+  CHECK(d.stock_of("LN-01", "MED") == qty("0"));
+  CHECK_NOTHROW((void)d.ledger.verify());
+}
+
+TEST_CASE("import movements: progress counts the file's rows and ends at the total") {
+  Depots d;
+  std::string csv = "kind,date,depot,material,lot,quantity,actor\n";
+  for (int i = 0; i < 2500; ++i) csv += "receive,2026-01-05,LN-01,TENT,,1,wang.li\n";
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+  MovementImportOptions options;
+  options.progress = [&](std::size_t done, std::size_t total) { calls.emplace_back(done, total); };
+  const auto check_calls = [&](std::size_t rows) {
+    REQUIRE(calls.size() >= 3);
+    CHECK(calls.back() == std::pair{rows, rows});
+    for (std::size_t i = 0; i < calls.size(); ++i) {
+      CHECK(calls[i].second == rows);
+      if (i > 0) CHECK(calls[i].first > calls[i - 1].first);
+    }
+  };
+  SUBCASE("a good file") {
+    const auto r = d.ledger.import_movements(csv, "tents.csv", options);
+    CHECK(r.rows == 2500);
+    check_calls(2500);
+    CHECK(d.stock_of("LN-01", "TENT") == qty("2500"));
+  }
+  SUBCASE("a file with a bad row in the middle and a record of the wrong width") {
+    csv += "receive,2026-01-05,LN-01,TENT,,1\n"; // not a row: 6 fields
+    csv.insert(csv.find("receive", csv.size() / 2), "receive,2026-01-05,LN-01,TENT,,-1,wang.li\n");
+    CHECK_THROWS_AS((void)d.ledger.import_movements(csv, "tents.csv", options), ImportError);
+    check_calls(2501);
+    CHECK(d.movement_count() == 0);
+  }
 }
 
 TEST_CASE("import movements: a return follows the rules of `stockpile return`") {
@@ -408,12 +516,12 @@ TEST_CASE("import movements: rules of a row's kind") {
   CHECK(d.movement_count() == 1);
 }
 
-TEST_CASE("import movements: a mapped file of 12,000 rows reads in two passes and gives back "
-          "its pages") {
-  // More rows than the importer reads between two release_before calls (4,096), so both
-  // passes hand pages back and read on: a reversal at the end names a row from the first
-  // page, ids run out of order in the middle, and a named operation that comes back far from
-  // its first rows is refused by line.
+TEST_CASE("import movements: a mapped file of 12,000 rows is read once and gives back its "
+          "pages") {
+  // More rows than the importer reads between two release_before calls (4,096), so the pass
+  // hands pages back and reads on: a reversal at the end names a row from the first page, ids
+  // run out of order in the middle, and a named operation that comes back far from its first
+  // rows is refused by line.
   Depots d;
   std::string csv = "\xEF\xBB\xBFid,operation,kind,date,depot,material,lot,quantity,actor,reason,"
                     "reverses\n";

@@ -8,7 +8,9 @@
 //
 // Every row is checked (codes, dates, quantities, stock on the row's date, lot dates agreeing
 // with the ledger) and every bad row is reported with its line; nothing is written if any row
-// is bad. Rows with the same `operation` value (consecutive) are one operation, the way the
+// is bad. The file is read once, in order: after a row that does not parse (a bad cell, a
+// record of the wrong width), the later rows are only parsed, since the ledger they would be
+// checked against lacks the bad row's operation; their rules are checked once it is fixed. Rows with the same `operation` value (consecutive) are one operation, the way the
 // export wrote them; without that column each row is one operation, except that a
 // transfer-out row followed by its transfer-in row is one transfer. An operation whose
 // idempotency_key the ledger already holds for the same rows is skipped, so importing the same
