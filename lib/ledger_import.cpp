@@ -70,21 +70,35 @@ template <class C> C parse_code(std::string_view text, std::string_view field) {
   return C(std::string(text));
 }
 
-// Whole numbers seen so far (the file's ids). Files list them in increasing order: those go
-// into a sorted vector (8 bytes each, found by binary search); the rest into a hash set.
+// Whole numbers seen so far (the file's ids, the export's operation numbers). Files list them
+// in increasing order, mostly one after the other: those go into runs of consecutive numbers
+// (16 bytes a run, found by binary search); the rest into a hash set. A sorted vector of every
+// number was 8 MB at a million rows, twice over (ids and operations), beside the import's page
+// cache once the file was read in one pass.
 class NumberSet {
 public:
   bool insert(std::int64_t v) {
-    if (sorted_.empty() || v > sorted_.back()) {
-      sorted_.push_back(v);
+    if (runs_.empty() || v > runs_.back().last + 1) {
+      runs_.push_back({v, v});
       return true;
     }
-    if (std::binary_search(sorted_.begin(), sorted_.end(), v)) return false;
+    if (v == runs_.back().last + 1) {
+      ++runs_.back().last;
+      return true;
+    }
+    // Not after every run: in one, or in a gap between two (a run only grows at its end, past
+    // every number before it, so it never takes in one of others_).
+    const auto it = std::upper_bound(runs_.begin(), runs_.end(), v,
+                                     [](std::int64_t n, const Run& run) { return n < run.first; });
+    if (it != runs_.begin() && v <= std::prev(it)->last) return false;
     return others_.insert(v).second;
   }
 
 private:
-  std::vector<std::int64_t> sorted_;
+  struct Run {
+    std::int64_t first, last;
+  };
+  std::vector<Run> runs_;
   std::unordered_set<std::int64_t> others_;
 };
 

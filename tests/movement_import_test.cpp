@@ -200,6 +200,31 @@ TEST_CASE("import movements: the rows before the first syntax error are checked 
   CHECK(d.movement_count() == 0);
 }
 
+TEST_CASE("import movements: an id or an operation given twice is refused on its second line") {
+  Depots d;
+  const auto lines_of = [&](const std::string& csv) {
+    std::vector<std::size_t> lines;
+    for (const auto& e : errors_of(d.ledger, csv)) lines.push_back(e.line);
+    return lines;
+  };
+  // Ids in runs with gaps between them, and some in the gaps (out of order).
+  std::string ids = "id,kind,date,depot,material,lot,quantity,actor\n";
+  for (const int id : {1, 2, 3, 10, 11, 5, 5, 2, 11, 7, 12, 4, 4}) {
+    ids += fmt::format("{},receive,2026-01-05,LN-01,TENT,,1,wang.li\n", id);
+  }
+  CHECK(lines_of(ids) == std::vector<std::size_t>{8, 9, 10, 14});
+  const auto first = errors_of(d.ledger, ids).front();
+  CHECK(first.message == "id \"5\": appears twice in the file");
+
+  // Operations named by numbers (as the export names them) and by text.
+  std::string ops = "operation,kind,date,depot,material,lot,quantity,actor\n";
+  for (const char* op : {"1", "2", "3", "10", "5", "2", "7", "5", "x", "y", "x", "10"}) {
+    ops += fmt::format("{},receive,2026-01-05,LN-01,TENT,,1,wang.li\n", op);
+  }
+  CHECK(lines_of(ops) == std::vector<std::size_t>{7, 9, 12, 13});
+  CHECK(d.movement_count() == 0);
+}
+
 TEST_CASE("import movements: a reversal finds its row by file id out of order and after an "
           "operation already in the ledger") {
   Depots d;
