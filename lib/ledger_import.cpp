@@ -7,11 +7,12 @@
 // the rows are posted an operation at a time as they come. After the first row that does not
 // parse, nothing more is posted: the later rows are only parsed, so every syntax error is still
 // listed (and the transaction rolls back). Memory is one operation's rows, the ids and the
-// operation names seen (a sorted vector when they come in order), and the file ids mapped to
-// the movements they became (one entry per run of consecutive ids), so a million-row migration
-// fits where the parsed file did not (issue 8: 2 GiB at 1M rows before). The file used to be
-// read twice, a first pass to list the syntax errors and learn which ids later rows reverse:
-// 7.4 % of the instructions of a 100k import (15.51G → 14.36G read once).
+// operation numbers seen, and the file ids mapped to the movements they became (each kept as
+// runs of consecutive numbers when the file lists them in order, as an export does), so a
+// million-row migration fits where the parsed file did not (issue 8: 2 GiB at 1M rows
+// before). The file used to be read twice, a first pass to list the syntax errors and learn
+// which ids later rows reverse: 7.4 % of the instructions of a 100k import (15.51G → 14.36G
+// read once).
 #include <algorithm>
 #include <array>
 #include <functional>
@@ -149,7 +150,6 @@ public:
     if (const auto o = others_.find(file_id); o != others_.end()) return o->second;
     return std::nullopt;
   }
-  [[nodiscard]] std::size_t runs() const noexcept { return runs_.size(); }
 
 private:
   struct Run {
