@@ -266,6 +266,48 @@ TEST_CASE("import movements: a reversal finds its row by file id out of order an
   CHECK_NOTHROW((void)d.ledger.verify());
 }
 
+TEST_CASE("import movements: ids far apart and out of order are still told apart and found") {
+  // Each id in a block of its own, every one below the first: past the blocks allowed
+  // (IdSlots) they move to a hash map, and the ids given before the move are still known.
+  Depots d;
+  constexpr std::int64_t kTop = 1'000'000'000'000'000;
+  constexpr std::int64_t kStep = 10'000'000;
+  std::string csv = "id,kind,date,depot,material,lot,quantity,actor,reason,reverses\n";
+  csv += fmt::format("{},receive,2026-01-05,LN-01,TENT,,10000,wang.li,,\n", kTop);
+  for (int k = 1; k < 700; ++k) {
+    csv += fmt::format("{},issue,2026-01-06,LN-01,TENT,,-1,wang.li,,\n", kTop - k * kStep);
+  }
+  // Reversals of an id given before the move (k = 3) and of one after it (k = 690).
+  const std::string reversals =
+      fmt::format("1,reverse,2026-01-07,LN-01,TENT,,1,wang.li,oops,{}\n"
+                  "2,reverse,2026-01-07,LN-01,TENT,,1,wang.li,oops,{}\n",
+                  kTop - 3 * kStep, kTop - 690 * kStep);
+  SUBCASE("a repeated id is refused, given before the move or after it") {
+    const auto errors = errors_of(d.ledger, csv + reversals +
+                                                fmt::format("{},issue,2026-01-07,LN-01,TENT,,-1,"
+                                                            "wang.li,,\n"
+                                                            "{},issue,2026-01-07,LN-01,TENT,,-1,"
+                                                            "wang.li,,\n",
+                                                            kTop - 5 * kStep, kTop - 650 * kStep));
+    REQUIRE(errors.size() == 2);
+    CHECK(errors[0].line == 704);
+    CHECK(errors[0].message == fmt::format("id \"{}\": appears twice in the file", kTop - 5 * kStep));
+    CHECK(errors[1].line == 705);
+    CHECK(d.movement_count() == 0);
+  }
+  SUBCASE("reversals find their rows") {
+    const auto r = d.ledger.import_movements(csv + reversals, "far.csv");
+    CHECK(r.movements_written == 702);
+    const auto moves = d.ledger.movements();
+    REQUIRE(moves.size() == 702);
+    REQUIRE(moves[700].reverses.has_value());
+    CHECK(*moves[700].reverses == moves[3].id);
+    REQUIRE(moves[701].reverses.has_value());
+    CHECK(*moves[701].reverses == moves[690].id);
+    CHECK(d.stock_of("LN-01", "TENT") == qty("9303")); // 10000 − 699 + 2
+  }
+}
+
 TEST_CASE("import movements: progress counts the file's rows and ends at the total") {
   Depots d;
   std::string csv = "kind,date,depot,material,lot,quantity,actor\n";
