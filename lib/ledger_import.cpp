@@ -107,14 +107,16 @@ private:
   static constexpr std::size_t kSlots = std::size_t{1} << kBits;
   static constexpr std::int64_t kMask = static_cast<std::int64_t>(kSlots) - 1;
   using Block = std::array<std::uint32_t, kSlots>;
-  // Blocks allowed before their fill is judged (8 MiB: a million numbers in any order). A
-  // shuffled file touches every block long before it fills them.
+  // Blocks allowed before their fill is judged (8 MiB: the numbers 1 to two million in any
+  // order). A shuffled file touches every block long before it fills them.
   static constexpr std::size_t kFreeBlocks = 512;
 
   void thin_out() {
     for (const auto& [high, block] : blocks_) {
       for (std::size_t i = 0; i < kSlots; ++i) {
-        if ((*block)[i] != 0) sparse_.emplace((high << kBits) | static_cast<std::int64_t>(i), (*block)[i]);
+        if ((*block)[i] != 0) {
+          sparse_.emplace((high << kBits) | static_cast<std::int64_t>(i), (*block)[i]);
+        }
       }
     }
     blocks_.clear();
