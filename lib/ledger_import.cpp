@@ -8,11 +8,11 @@
 // parse, nothing more is posted: the later rows are only parsed, so every syntax error is still
 // listed (and the transaction rolls back). Memory is one operation's rows, the ids and the
 // operation numbers seen, and the file ids mapped to the movements they became (each kept as
-// runs of consecutive numbers when the file lists them in order, as an export does), so a
-// million-row migration fits where the parsed file did not (issue 8: 2 GiB at 1M rows
-// before). The file used to be read twice, a first pass to list the syntax errors and learn
-// which ids later rows reverse: 7.4 % of the instructions of a 100k import (15.51G → 14.36G
-// read once).
+// runs of consecutive numbers when the file lists them in order, as an export does, and past a
+// few MiB in a temporary table: Scratch), so a million-row migration fits where the parsed
+// file did not (issue 8: 2 GiB at 1M rows before). The file used to be read twice, a first
+// pass to list the syntax errors and learn which ids later rows reverse: 7.4 % of the
+// instructions of a 100k import (15.51G → 14.36G read once).
 #include <algorithm>
 #include <array>
 #include <functional>
@@ -20,10 +20,13 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 #include <fmt/format.h>
 
 #include "generational_cache.hpp"
@@ -73,61 +76,153 @@ template <class C> C parse_code(std::string_view text, std::string_view field) {
   return C(std::string(text));
 }
 
+// What an import must remember past the memory it allows itself (numbers and names in the odd
+// shapes below), in tables of the connection's temporary database: a file of SQLite's own,
+// removed when the connection closes, with its own page cache of 2 MB. Peak memory stays
+// under the 100 MiB of issue 8 whatever the file's ids look like: at a million rows, ids spread
+// thinly (random 18-digit numbers) held 172 MiB in hash maps, ids in order with gaps (every
+// third) 141 MiB in runs of one, and operations named by text 174 MiB. The tables live in the
+// import's transaction (a rollback takes them too) and are dropped when the import ends.
+class Scratch {
+public:
+  explicit Scratch(SQLite::Database& db) : db_(db) {}
+  ~Scratch() {
+    numbers_get_.reset();
+    numbers_set_.reset();
+    numbers_add_.reset();
+    names_add_.reset();
+    if (!created_) return;
+    try {
+      db_.exec("DROP TABLE IF EXISTS temp.stockpile_import_numbers;"
+               "DROP TABLE IF EXISTS temp.stockpile_import_names");
+    } catch (...) { // the connection's temporary file goes with it anyway
+    }
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+
+  // The value of `n` in set `set` (0: not there).
+  [[nodiscard]] std::uint32_t get(int set, std::int64_t n) {
+    auto& st = statement(numbers_get_, "SELECT value FROM temp.stockpile_import_numbers "
+                                       "WHERE kind = ?1 AND n = ?2");
+    st.bind(1, set);
+    st.bind(2, n);
+    const std::uint32_t v =
+        st.executeStep() ? static_cast<std::uint32_t>(st.getColumn(0).getInt64()) : 0;
+    st.reset();
+    return v;
+  }
+  void set(int set, std::int64_t n, std::uint32_t value) {
+    auto& st = statement(numbers_set_, "INSERT OR REPLACE INTO temp.stockpile_import_numbers "
+                                       "(kind, n, value) VALUES (?1, ?2, ?3)");
+    st.bind(1, set);
+    st.bind(2, n);
+    st.bind(3, static_cast<std::int64_t>(value));
+    st.exec();
+    st.reset();
+  }
+  // Adds `n` with `value` unless the set has it: false when it had.
+  bool add(int set, std::int64_t n, std::uint32_t value) {
+    auto& st = statement(numbers_add_, "INSERT OR IGNORE INTO temp.stockpile_import_numbers "
+                                       "(kind, n, value) VALUES (?1, ?2, ?3)");
+    st.bind(1, set);
+    st.bind(2, n);
+    st.bind(3, static_cast<std::int64_t>(value));
+    const bool added = st.exec() == 1;
+    st.reset();
+    return added;
+  }
+  bool add_name(const std::string& name) {
+    auto& st = statement(names_add_, "INSERT OR IGNORE INTO temp.stockpile_import_names "
+                                     "(name) VALUES (?1)");
+    st.bind(1, name);
+    const bool added = st.exec() == 1;
+    st.reset();
+    return added;
+  }
+
+private:
+  SQLite::Statement& statement(std::optional<SQLite::Statement>& st, const char* sql) {
+    if (!created_) {
+      // Dropped first: a table an earlier import on this connection failed to drop is stale.
+      db_.exec("DROP TABLE IF EXISTS temp.stockpile_import_numbers;"
+               "DROP TABLE IF EXISTS temp.stockpile_import_names;"
+               "CREATE TEMP TABLE stockpile_import_numbers (kind INTEGER NOT NULL,"
+               " n INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (kind, n))"
+               " WITHOUT ROWID;"
+               "CREATE TEMP TABLE stockpile_import_names (name TEXT PRIMARY KEY) WITHOUT ROWID");
+      created_ = true;
+    }
+    if (!st) st.emplace(db_, sql);
+    return *st;
+  }
+
+  SQLite::Database& db_;
+  bool created_ = false;
+  std::optional<SQLite::Statement> numbers_get_, numbers_set_, numbers_add_, names_add_;
+};
+
 // Whole numbers from 1 (file ids, operation numbers) that came out of order, each with a value
 // other than 0 (0: not there). A file whose rows were sorted by another column has its ids out
 // of order but still dense (1 to N, shuffled): they are kept in blocks of 4,096 slots (16 KiB)
 // by their high bits, about 4 bytes a number. A hash map took about 40: at a million shuffled
-// ids the import's peak went from 99 to 168 MiB once the file was read in one pass. Numbers
-// spread thinly (past 8 MiB of blocks more than seven-eighths empty) move to a hash map once.
+// ids the import's peak went from 99 to 168 MiB once the file was read in one pass. Past
+// kMaxBlocks (4 MiB, the numbers 1 to a million in any order) the numbers move to the
+// Scratch, once: numbers spread thinly take a block each.
 class IdSlots {
 public:
+  IdSlots(Scratch& scratch, int set) : scratch_(&scratch), set_(set) {}
+
   [[nodiscard]] std::uint32_t get(std::int64_t n) const {
-    if (thin_) {
-      const auto it = sparse_.find(n);
-      return it == sparse_.end() ? 0 : it->second;
-    }
+    if (spilled_) return scratch_->get(set_, n);
     const auto it = blocks_.find(n >> kBits);
     return it == blocks_.end() ? 0 : (*it->second)[static_cast<std::size_t>(n & kMask)];
   }
-  void set(std::int64_t n, std::uint32_t value) {
-    if (thin_) {
-      sparse_[n] = value;
-      return;
+  // Sets `n` to `value` unless it has a value: false when it had.
+  bool add(std::int64_t n, std::uint32_t value) {
+    if (spilled_) return scratch_->add(set_, n, value);
+    auto it = blocks_.find(n >> kBits);
+    if (it == blocks_.end()) {
+      if (blocks_.size() == kMaxBlocks) {
+        spill();
+        return scratch_->add(set_, n, value);
+      }
+      it = blocks_.emplace(n >> kBits, std::make_unique<Block>()).first; // all 0
     }
-    auto& block = blocks_[n >> kBits];
-    if (!block) block = std::make_unique<Block>(); // value-initialised: all 0
-    auto& slot = (*block)[static_cast<std::size_t>(n & kMask)];
-    if (slot == 0) ++count_;
+    auto& slot = (*it->second)[static_cast<std::size_t>(n & kMask)];
+    if (slot != 0) return false;
     slot = value;
-    if (blocks_.size() > kFreeBlocks && blocks_.size() * kSlots > 8 * count_) thin_out();
+    return true;
   }
 
 private:
   static constexpr int kBits = 12;
   static constexpr std::size_t kSlots = std::size_t{1} << kBits;
   static constexpr std::int64_t kMask = static_cast<std::int64_t>(kSlots) - 1;
+  static constexpr std::size_t kMaxBlocks = 256;
   using Block = std::array<std::uint32_t, kSlots>;
-  // Blocks allowed before their fill is judged (8 MiB: the numbers 1 to two million in any
-  // order). A shuffled file touches every block long before it fills them.
-  static constexpr std::size_t kFreeBlocks = 512;
 
-  void thin_out() {
+  void spill() {
     for (const auto& [high, block] : blocks_) {
       for (std::size_t i = 0; i < kSlots; ++i) {
         if ((*block)[i] != 0) {
-          sparse_.emplace((high << kBits) | static_cast<std::int64_t>(i), (*block)[i]);
+          scratch_->set(set_, (high << kBits) | static_cast<std::int64_t>(i), (*block)[i]);
         }
       }
     }
     blocks_.clear();
-    thin_ = true;
+    spilled_ = true;
   }
 
+  Scratch* scratch_;
+  int set_;
   std::unordered_map<std::int64_t, std::unique_ptr<Block>> blocks_;
-  std::unordered_map<std::int64_t, std::uint32_t> sparse_;
-  std::size_t count_ = 0; // slots in use in blocks_
-  bool thin_ = false;
+  bool spilled_ = false;
 };
+
+// Runs a file's numbers are kept in before the rest go to IdSlots (256 KiB of runs): a file
+// in order with gaps (every third id) would otherwise hold a run for each number.
+constexpr std::size_t kMaxRuns = std::size_t{1} << 14;
 
 // Whole numbers seen so far (the file's ids, the export's operation numbers). Files list them
 // in increasing order, mostly one after the other: those go into runs of consecutive numbers
@@ -136,23 +231,24 @@ private:
 // cache once the file was read in one pass.
 class NumberSet {
 public:
+  NumberSet(Scratch& scratch, int set) : others_(scratch, set) {}
+
   bool insert(std::int64_t v) {
-    if (runs_.empty() || v > runs_.back().last + 1) {
+    if (runs_.empty() || (v > runs_.back().last + 1 && runs_.size() < kMaxRuns)) {
       runs_.push_back({v, v});
       return true;
     }
-    if (v == runs_.back().last + 1) {
+    // A run grows only at its end, past every number before it, so it never takes in one of
+    // others_ (with kMaxRuns runs, a number past the last goes to others_, and no run grows).
+    if (v == runs_.back().last + 1 && runs_.size() < kMaxRuns) {
       ++runs_.back().last;
       return true;
     }
-    // Not after every run: in one, or in a gap between two (a run only grows at its end, past
-    // every number before it, so it never takes in one of others_).
+    // In a run, or in a gap between two (or past them all, once the runs are full).
     const auto it = std::upper_bound(runs_.begin(), runs_.end(), v,
                                      [](std::int64_t n, const Run& run) { return n < run.first; });
     if (it != runs_.begin() && v <= std::prev(it)->last) return false;
-    if (others_.get(v) != 0) return false;
-    others_.set(v, 1);
-    return true;
+    return others_.add(v, 1);
   }
 
 private:
@@ -163,29 +259,45 @@ private:
   IdSlots others_;
 };
 
-// Operation names seen so far: the export writes numbers ("1", "2", ...), kept as numbers.
+// Operation names seen so far: the export writes numbers ("1", "2", ...), kept as numbers;
+// names of another shape, kMaxNames of them in memory (a few MiB) and the rest in the Scratch.
 class NameSet {
 public:
+  NameSet(Scratch& scratch, int set) : scratch_(scratch), numbers_(scratch, set) {}
+
   bool insert(const std::string& name) {
     const bool number = !name.empty() && name.size() <= 18 && name[0] != '0' &&
                         std::all_of(name.begin(), name.end(),
                                     [](char c) { return c >= '0' && c <= '9'; });
     if (number) return numbers_.insert(std::stoll(name));
+    if (spilled_) return scratch_.add_name(name);
+    if (others_.size() == kMaxNames) {
+      for (const auto& n : others_) scratch_.add_name(n);
+      others_ = {};
+      spilled_ = true;
+      return scratch_.add_name(name);
+    }
     return others_.insert(name).second;
   }
 
 private:
+  static constexpr std::size_t kMaxNames = std::size_t{1} << 15;
+  Scratch& scratch_;
   NumberSet numbers_;
   std::unordered_set<std::string> others_;
+  bool spilled_ = false;
 };
 
 // File ids → the ledger movements they became (a reversal names its row by file id). An
 // export numbers its rows 1, 2, 3, ... and the import writes them in order, so consecutive
 // file ids become consecutive movements: one entry per run of them (a run breaks at a row
 // without an id, or at an operation already in the ledger, whose movements are older). Ids
-// that come out of order go into IdSlots.
+// that come out of order, or past kMaxRuns runs, go into IdSlots.
 class IdMap {
 public:
+  IdMap(Scratch& scratch, int set) : others_(scratch, set) {}
+
+  // Each file id once (NumberSet refused the rows that repeat one).
   void add(std::int64_t file_id, std::int64_t movement) {
     if (!runs_.empty()) {
       Run& last = runs_.back();
@@ -193,10 +305,10 @@ public:
         ++last.count;
         return;
       }
-      if (file_id < last.file + last.count) {
+      if (file_id < last.file + last.count || runs_.size() == kMaxRuns) {
         // A movement id past 32 bits (never in practice) goes to a map of its own.
         if (movement >= 0 && movement < std::numeric_limits<std::uint32_t>::max()) {
-          others_.set(file_id, static_cast<std::uint32_t>(movement + 1));
+          others_.add(file_id, static_cast<std::uint32_t>(movement + 1));
         } else {
           wide_[file_id] = movement;
         }
@@ -311,6 +423,7 @@ public:
   Importer(Ledger::Impl& impl, std::string_view source, std::string_view text,
            std::function<void(std::size_t)> release)
       : impl_(impl), source_(source), text_(text), release_(std::move(release)),
+        scratch_(impl.store.db()), new_ids_(scratch_, kFileIds),
         book_(impl.store, import_book_capacity()) {}
 
   [[nodiscard]] const std::vector<RowError>& errors() const { return errors_; }
@@ -813,8 +926,8 @@ public:
       }
     };
     const Columns columns(reader.header());
-    NumberSet ids;
-    NameSet names;
+    NumberSet ids(scratch_, kIdsSeen);
+    NameSet names(scratch_, kOperationsSeen);
     Grouper grouper;
     std::vector<Row> operation; // the rows of the operation being read
     bool posting = true;        // no row so far failed to parse
@@ -886,7 +999,10 @@ private:
   std::unordered_map<std::string, Material> materials_; // nodes: references stay valid
   std::unordered_set<std::string> depots_, custodians_;
   std::vector<RowError> errors_;
-  IdMap new_ids_; // file id → ledger movement id
+  // The Scratch's sets: the file ids seen, the operation numbers seen, and new_ids_.
+  static constexpr int kIdsSeen = 1, kOperationsSeen = 2, kFileIds = 3;
+  Scratch scratch_; // before what keeps its numbers there
+  IdMap new_ids_;   // file id → ledger movement id
   std::set<std::int64_t> reversed_now_;
   std::map<std::pair<std::string, std::string>, Lot> pending_lots_;
   static constexpr std::size_t kLotCache = 1 << 14;

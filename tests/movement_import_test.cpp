@@ -268,7 +268,8 @@ TEST_CASE("import movements: a reversal finds its row by file id out of order an
 
 TEST_CASE("import movements: ids far apart and out of order are still told apart and found") {
   // Each id in a block of its own, every one below the first: past the blocks allowed
-  // (IdSlots) they move to a hash map, and the ids given before the move are still known.
+  // (IdSlots) they move to the import's temporary table, and the ids given before the move
+  // are still known.
   Depots d;
   constexpr std::int64_t kTop = 1'000'000'000'000'000;
   constexpr std::int64_t kStep = 10'000'000;
@@ -305,6 +306,73 @@ TEST_CASE("import movements: ids far apart and out of order are still told apart
     REQUIRE(moves[701].reverses.has_value());
     CHECK(*moves[701].reverses == moves[690].id);
     CHECK(d.stock_of("LN-01", "TENT") == qty("9303")); // 10000 − 699 + 2
+  }
+}
+
+TEST_CASE("import movements: ids with gaps and operations named by text, past what the import "
+          "keeps in memory, are still told apart and found") {
+  // Ids every 5,000 take a run each, past 16,384 runs a block each, and past 256 blocks they
+  // move to the import's temporary table; operation names that are not numbers move there past
+  // 32,768. 33,000 rows cross each limit: ids in a run (k = 100), in a block that moved
+  // (k = 16,500) and given after the move (k = 20,000); names from before the move (op-100)
+  // and after it (op-32900).
+  Depots d;
+  constexpr int kRows = 33000;
+  constexpr std::int64_t kStep = 5000;
+  std::string csv = "id,operation,kind,date,depot,material,lot,quantity,actor,reason,reverses\n"
+                    "1,first,receive,2026-01-05,LN-01,TENT,,100000,wang.li,,\n";
+  for (int k = 1; k <= kRows; ++k) {
+    csv += fmt::format("{},op-{},issue,2026-01-06,LN-01,TENT,,-1,wang.li,,\n", k * kStep, k);
+  }
+  SUBCASE("a repeated id or operation name is refused wherever it is kept") {
+    const auto errors = errors_of(
+        d.ledger, csv + fmt::format("{},r1,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                    "{},r2,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                    "{},r3,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                    "999999999,op-100,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                    "999999998,op-32900,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                    "999999997,r4,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n",
+                                    100 * kStep, 16500 * kStep, 20000 * kStep) +
+                      // Past the last run: no run grows once the runs are full, so the next
+                      // number after it is told apart from one given before it.
+                      fmt::format("{0},r5,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                  "{1},r6,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n"
+                                  "{0},r7,issue,2026-01-07,LN-01,TENT,,-1,wang.li,,\n",
+                                  16383 * kStep + 2, 16383 * kStep + 1));
+    REQUIRE(errors.size() == 6); // not rows 33008 to 33010: their ids and names are new
+    CHECK(errors[0].line == 33003);
+    CHECK(errors[0].message == fmt::format("id \"{}\": appears twice in the file", 100 * kStep));
+    CHECK(errors[1].line == 33004);
+    CHECK(errors[1].message == fmt::format("id \"{}\": appears twice in the file", 16500 * kStep));
+    CHECK(errors[2].line == 33005);
+    CHECK(errors[2].message == fmt::format("id \"{}\": appears twice in the file", 20000 * kStep));
+    CHECK(errors[3].line == 33006);
+    CHECK(errors[3].message == "operation \"op-100\": its rows must be next to each other");
+    CHECK(errors[4].line == 33007);
+    CHECK(errors[4].message == "operation \"op-32900\": its rows must be next to each other");
+    CHECK(errors[5].line == 33011);
+    CHECK(errors[5].message ==
+          fmt::format("id \"{}\": appears twice in the file", 16383 * kStep + 2));
+    CHECK(d.movement_count() == 0);
+  }
+  SUBCASE("reversals find their rows") {
+    const auto r = d.ledger.import_movements(
+        csv + fmt::format("1000000001,v1,reverse,2026-01-07,LN-01,TENT,,1,wang.li,oops,{}\n"
+                          "1000000002,v2,reverse,2026-01-07,LN-01,TENT,,1,wang.li,oops,{}\n"
+                          "1000000003,v3,reverse,2026-01-07,LN-01,TENT,,1,wang.li,oops,{}\n",
+                          100 * kStep, 16500 * kStep, 20000 * kStep),
+        "gaps.csv");
+    CHECK(r.movements_written == kRows + 4);
+    const auto moves = d.ledger.movements();
+    REQUIRE(moves.size() == kRows + 4);
+    for (const auto& [at, k] : {std::pair<std::size_t, std::size_t>{kRows + 1, 100},
+                                {kRows + 2, 16500},
+                                {kRows + 3, 20000}}) {
+      CAPTURE(k);
+      REQUIRE(moves[at].reverses.has_value());
+      CHECK(*moves[at].reverses == moves[k].id);
+    }
+    CHECK(d.stock_of("LN-01", "TENT") == qty("67003")); // 100000 − 33000 + 3
   }
 }
 
