@@ -5,6 +5,7 @@
 //
 //   generate --out DIR [--movements N] [--seed S] [--max-held H] [--stocktake-lines L]
 //            [--demand-lines D] [--commitments C] [--quotas Q] [--plans P] [--incidents I]
+//            [--ids in-order|scattered]
 //
 // The network: one city, ten districts, two hundred enterprises; 251 depots (city, district and
 // one per enterprise; one city depot is kept for the stocktake benchmark); two custodians per
@@ -422,6 +423,11 @@ struct Options {
   std::uint64_t quotas = 300;
   std::uint64_t plans = 300;
   std::uint64_t incidents = 24;
+  // --ids scattered: the same stream, with each file id (and the id a reversal names) an
+  // 18-digit number in no order and each operation named by text, as a file from another
+  // system sorted by another column would have them. bench/run measures the import's memory
+  // on it (issue 8: under 100 MiB for any 1M-row import).
+  bool scattered_ids = false;
 };
 
 struct Incident {
@@ -818,13 +824,24 @@ private:
     const Lot& lot = lots_[r.lot];
     const Material& m = materials_[lot.material];
     const Depot& d = depots_[r.depot];
-    f << id << ',' << op << ',' << iso(day) << ",," << r.kind << ',' << d.code << ',' << m.code
+    f << file_id(id) << ',' << operation_name(op) << ',' << iso(day) << ",," << r.kind << ',' << d.code << ',' << m.code
       << ',' << lot.number << ',' << qty_text(r.qty) << ',' << m.kind->unit << ','
       << iso(lot.production) << ',' << iso(lot.expiry) << ',' << actor << ','
       << csv(r.counterparty) << ',' << r.incident << ',' << r.document << ',' << csv(r.reason)
       << ',' << csv(r.note) << ',' << r.approver << ",,"
-      << (r.reverses ? std::to_string(r.reverses) : std::string()) << ",gen:" << o_.seed << ':'
-      << op << ",\r\n";
+      << (r.reverses ? file_id(r.reverses) : std::string()) << ",gen:" << o_.seed << ':' << op
+      << ",\r\n";
+  }
+
+  // Multiplying by an odd number is one-to-one modulo 2^59: distinct ids stay distinct, and
+  // 10^17 plus the product has 18 digits, the most an import's id takes.
+  [[nodiscard]] std::string file_id(std::uint64_t id) const {
+    if (!o_.scattered_ids) return std::to_string(id);
+    constexpr std::uint64_t kLow59 = (std::uint64_t{1} << 59) - 1;
+    return std::to_string(100000000000000000ULL + ((id * 0x9E3779B97F4A7C15ULL) & kLow59));
+  }
+  [[nodiscard]] std::string operation_name(std::uint64_t op) const {
+    return o_.scattered_ids ? "OP-" + file_id(op) : std::to_string(op);
   }
 
   void write_movements() {
@@ -1110,7 +1127,7 @@ private:
   std::cerr << "generate: " << why
             << "\nusage: generate --out DIR [--movements N] [--seed S] [--max-held H] "
                "[--stocktake-lines L] [--demand-lines D] [--commitments C] [--quotas Q] "
-               "[--plans P] [--incidents I]\n";
+               "[--plans P] [--incidents I] [--ids in-order|scattered]\n";
   std::exit(2);
 }
 
@@ -1153,6 +1170,11 @@ int main(int argc, char** argv) {
       o.plans = number(a, v, 0);
     } else if (a == "--incidents") {
       o.incidents = number(a, v, 1);
+    } else if (a == "--ids") {
+      if (std::string_view(v) != "in-order" && std::string_view(v) != "scattered") {
+        usage(std::string("--ids \"") + v + "\": expected in-order or scattered");
+      }
+      o.scattered_ids = std::string_view(v) == "scattered";
     } else {
       usage("unknown option " + a);
     }
