@@ -824,8 +824,8 @@ private:
     const Lot& lot = lots_[r.lot];
     const Material& m = materials_[lot.material];
     const Depot& d = depots_[r.depot];
-    f << file_id(id) << ',' << operation_name(op) << ',' << iso(day) << ",," << r.kind << ',' << d.code << ',' << m.code
-      << ',' << lot.number << ',' << qty_text(r.qty) << ',' << m.kind->unit << ','
+    f << file_id(id) << ',' << operation_name(op) << ',' << iso(day) << ",," << r.kind << ','
+      << d.code << ',' << m.code << ',' << lot.number << ',' << qty_text(r.qty) << ',' << m.kind->unit << ','
       << iso(lot.production) << ',' << iso(lot.expiry) << ',' << actor << ','
       << csv(r.counterparty) << ',' << r.incident << ',' << r.document << ',' << csv(r.reason)
       << ',' << csv(r.note) << ',' << r.approver << ",,"
